@@ -1,0 +1,34 @@
+/* cli.h: the commands of `peluit` and what they share: options, configuration, exit codes. */
+#ifndef PELUIT_CLI_H
+#define PELUIT_CLI_H
+
+#include "core/config.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct command {
+	const char *name; /* "user add" */
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Options every command takes. */
+struct common_opts {
+	const char *data; /* --data */
+	const char *db;   /* --db */
+	const char *listen;
+};
+
+/* Builds the configuration: defaults, DATA/peluit.conf, environment, then flags.
+ * Returns 0, or prints a one-line error and returns -1. */
+int cli_config(struct config *c, const struct common_opts *o);
+
+/* Prints "peluit: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user_add(int argc, char **argv);
+int cmd_user_list(int argc, char **argv);
+
+#endif

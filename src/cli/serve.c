@@ -1,0 +1,153 @@
+/* serve.c: `peluit serve`: load everything, listen, do periodic upkeep, stop gracefully on
+ * SIGINT or SIGTERM (requests in flight finish, the database closes cleanly). */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/refdata.h"
+#include "crypto/crypto.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "pages/pages.h"
+#include "store/store.h"
+#include "tmpl/tmpl.h"
+
+static const char usage[] =
+	"usage: peluit serve [--data DIR] [--db URL] [--listen ADDRESS:PORT]\n"
+	"\n"
+	"Serves Peluit over HTTP until SIGINT or SIGTERM. Put it behind a TLS reverse proxy\n"
+	"(contrib/nginx.conf) and set https = true in DIR/peluit.conf. The request log and\n"
+	"diagnostics go to standard error; reporters' requests are counted, never logged.\n"
+	"\n"
+	"  --data DIR        data directory (default ./var, or PELUIT_DATA)\n"
+	"  --db URL          database (default SQLite in DIR; or PELUIT_DB)\n"
+	"  --listen A:P      address and port (default 127.0.0.1:8080, or PELUIT_LISTEN;\n"
+	"                    port 0 picks a free port)\n"
+	"\n"
+	"PELUIT_RATE_LIMITS=off turns the abuse limits off: for tests and benchmarks only.\n";
+
+#define UPKEEP_SECONDS 60
+
+static void upkeep(struct store *st, struct http_server *srv, time_t *last_hour)
+{
+	time_t now = time(NULL);
+	if (st->session_purge(st->cls, now, now - STAFF_IDLE_SECONDS) != STORE_OK)
+		log_error("upkeep: could not purge expired sessions");
+	if (now - *last_hour >= 3600) {
+		log_info("reporter requests in the last hour: %lu (counted, not logged)",
+		         http_take_reporter_count(srv));
+		*last_hour = now;
+	}
+}
+
+static int serve(const struct config *cfg)
+{
+	char err[512], path[4200];
+	unsigned char *master = NULL;
+	config_path(cfg, "secrets", path, sizeof path);
+	if (secrets_load(path, &master, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return EXIT_FAIL;
+	}
+	sodium_free(master); /* proves the secrets are there; later issues keep their subkeys */
+	if (refdata_load(err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return EXIT_FAIL;
+	}
+	struct tmpl_set *templates = pages_load_templates(err, sizeof err);
+	if (!templates) {
+		cli_error("templates: %s", err);
+		return EXIT_FAIL;
+	}
+	struct store *st = store_open(cfg->db_url, cfg->data_dir, false, err, sizeof err);
+	int have = 0, want = 0, rc = EXIT_FAIL;
+	if (!st) {
+		cli_error("%s", err);
+	} else if (st->schema_check(st->cls, &have, &want) != STORE_OK) {
+		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
+		          have, want);
+	} else {
+		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates };
+		struct http_server *srv = http_start(&ctx, err, sizeof err);
+		if (!srv) {
+			cli_error("%s", err);
+		} else {
+			if (!cfg->rate_limits)
+				log_info("WARNING: abuse limits are OFF (PELUIT_RATE_LIMITS=off): "
+				         "for tests and benchmarks only, never in production");
+			const char *host = cfg->listen_host;
+			bool v6 = strchr(host, ':') != NULL;
+			printf("Peluit serving on http://%s%s%s:%u/\n", v6 ? "[" : "", host, v6 ? "]" : "",
+			       http_port(srv));
+			fflush(stdout);
+
+			sigset_t stop;
+			sigemptyset(&stop);
+			sigaddset(&stop, SIGINT);
+			sigaddset(&stop, SIGTERM);
+			struct timespec tick = { UPKEEP_SECONDS, 0 };
+			time_t last_hour = time(NULL);
+			int sig;
+			while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
+				upkeep(st, srv, &last_hour);
+			log_info("received %s: finishing requests in flight", strsignal(sig));
+			unsigned long counted = http_stop(srv, 30);
+			log_info("reporter requests since the last count: %lu", counted);
+			rc = EXIT_OK;
+		}
+	}
+	if (st)
+		st->close(st);
+	tmpl_set_free(templates);
+	refdata_free();
+	if (rc == EXIT_OK)
+		log_info("stopped");
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
+		{ "listen", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common_opts o = { 0 };
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o.data = optarg; break;
+		case 'b': o.db = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	struct config cfg;
+	if (cli_config(&cfg, &o) != 0)
+		return EXIT_FAIL;
+	/* Signals are taken by sigtimedwait in the main thread only: block them before any
+	 * thread starts, so every thread inherits the mask. */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (crypto_init(cores > 0 ? (unsigned)cores : 1) != 0) {
+		cli_error("libsodium could not be initialized");
+		return EXIT_FAIL;
+	}
+	return serve(&cfg);
+}

@@ -1,0 +1,106 @@
+/* session.c: staff session tokens: creation, lookup, idle and absolute expiry, CSRF. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "http/session.h"
+
+static const char *bearer(struct request *r)
+{
+	const char *h = req_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+int session_authenticate(struct request *r)
+{
+	const struct store *st = r->ctx->store;
+	const char *tok = bearer(r);
+	r->via_cookie = tok == NULL;
+	if (!tok)
+		tok = req_cookie(r, STAFF_COOKIE);
+	unsigned char token[SESSION_TOKEN_BYTES];
+	struct store_session s;
+	int64_t now = time(NULL);
+	if (!tok || crypto_unb64(token, sizeof token, tok) != 0) {
+		reply_error(r, ERR_UNAUTHENTICATED, NULL);
+		return -1;
+	}
+	session_subkey(r->session_lookup, SESSION_LOOKUP, token);
+	int rc = st->session_get(st->cls, r->session_lookup, &s);
+	if (rc == STORE_OK && (s.expires_at <= now || s.last_seen + STAFF_IDLE_SECONDS <= now)) {
+		st->session_delete(st->cls, r->session_lookup);
+		rc = STORE_NONE;
+	}
+	if (rc == STORE_OK)
+		rc = st->user_by_id(st->cls, s.user_id, &r->user);
+	if (rc == STORE_OK && r->user.disabled)
+		rc = STORE_NONE;
+	if (rc != STORE_OK) {
+		sodium_memzero(token, sizeof token);
+		reply_error(r, rc == STORE_NONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	if (r->via_cookie && !(r->method & (M_GET | M_HEAD))) {
+		char want[TOKEN_CHARS + 1];
+		const char *got = req_header(r, "X-CSRF-Token");
+		session_csrf(want, token);
+		if (!got || !crypto_str_equal(got, want)) {
+			sodium_memzero(token, sizeof token);
+			reply_error(r, ERR_CSRF, NULL);
+			return -1;
+		}
+	}
+	sodium_memzero(token, sizeof token);
+	if (s.last_seen + SESSION_TOUCH_SECONDS <= now)
+		st->session_touch(st->cls, r->session_lookup, now); /* the idle clock, once a minute */
+	r->authed = true;
+	return 0;
+}
+
+static void set_cookie(struct request *r, const char *value, int max_age)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+	         STAFF_COOKIE, value, max_age, r->ctx->cfg->https ? "; Secure" : "");
+	reply_header(r, "Set-Cookie", cookie);
+}
+
+int session_begin(struct request *r, char token_b64[TOKEN_CHARS + 1], char csrf[TOKEN_CHARS + 1])
+{
+	const struct store *st = r->ctx->store;
+	unsigned char token[SESSION_TOKEN_BYTES];
+	struct store_session s = { 0 };
+	randombytes_buf(token, sizeof token);
+	session_subkey(s.lookup, SESSION_LOOKUP, token);
+	snprintf(s.user_id, sizeof s.user_id, "%s", r->user.id);
+	s.created_at = s.last_seen = time(NULL);
+	s.expires_at = s.created_at + STAFF_MAX_SECONDS;
+	int rc = st->session_insert(st->cls, &s);
+	crypto_b64(token_b64, TOKEN_CHARS + 1, token, sizeof token);
+	session_csrf(csrf, token);
+	sodium_memzero(token, sizeof token);
+	if (rc != STORE_OK) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	set_cookie(r, token_b64, STAFF_MAX_SECONDS);
+	return 0;
+}
+
+int session_end(struct request *r)
+{
+	const struct store *st = r->ctx->store;
+	if (st->session_delete(st->cls, r->session_lookup) != STORE_OK) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	set_cookie(r, "", 0);
+	return 0;
+}

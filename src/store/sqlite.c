@@ -1,0 +1,502 @@
+/* sqlite.c: the SQLite backend of store.h. WAL, foreign keys, secure_delete, a busy timeout,
+ * one connection per thread (a pthread key per store, closed when the thread exits), write
+ * transactions begun with BEGIN IMMEDIATE, migrations numbered in PRAGMA user_version. */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/assets.h"
+#include "core/log.h"
+#include "store/store.h"
+
+#define STMT_CACHE 32
+
+struct conn {
+	sqlite3 *db;
+	struct {
+		const char *sql; /* compared by pointer: every query is a string literal */
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int ncache;
+};
+
+struct sq {
+	struct store store;
+	char path[4200];
+	pthread_key_t key;
+};
+
+static void conn_free(void *p)
+{
+	struct conn *c = p;
+	if (!c)
+		return;
+	for (int i = 0; i < c->ncache; i++)
+		sqlite3_finalize(c->cache[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_error("sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return rc;
+}
+
+static struct conn *conn_open(struct sq *q, bool create, char *err, size_t errlen)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(q->path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s%s", q->path, sqlite3_errstr(rc),
+		         rc == SQLITE_CANTOPEN ? " (run 'peluit init' first)" : "");
+		conn_free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_extended_result_codes(c->db, 0);
+	/* FULL: a receipt is only shown after its commit reached the disk. */
+	if (exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	                "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;") != SQLITE_OK) {
+		snprintf(err, errlen, "%s: could not configure the database", q->path);
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The calling thread's connection, opened on first use. NULL (logged) on failure. */
+static struct conn *conn_get(struct sq *q)
+{
+	struct conn *c = pthread_getspecific(q->key);
+	if (c)
+		return c;
+	char err[512];
+	c = conn_open(q, false, err, sizeof err);
+	if (!c) {
+		log_error("store: %s", err);
+		return NULL;
+	}
+	pthread_setspecific(q->key, c);
+	return c;
+}
+
+/* A reset prepared statement for `sql` (a string literal) on this thread's connection. */
+static sqlite3_stmt *stmt(struct sq *q, const char *sql)
+{
+	struct conn *c = conn_get(q);
+	if (!c)
+		return NULL;
+	for (int i = 0; i < c->ncache; i++)
+		if (c->cache[i].sql == sql) {
+			sqlite3_reset(c->cache[i].st);
+			sqlite3_clear_bindings(c->cache[i].st);
+			return c->cache[i].st;
+		}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite: prepare: %s", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	if (c->ncache < STMT_CACHE) {
+		c->cache[c->ncache].sql = sql;
+		c->cache[c->ncache++].st = st;
+	} else {
+		log_error("sqlite: statement cache full; raise STMT_CACHE");
+	}
+	return st;
+}
+
+/* Maps a step/exec result onto store_rc. */
+static int rc_of(struct sq *q, int rc)
+{
+	switch (rc) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_RETRY;
+	case SQLITE_CONSTRAINT:
+		return STORE_DUP;
+	default: {
+		struct conn *c = pthread_getspecific(q->key);
+		log_error("sqlite: %s", c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		return STORE_ERR;
+	}
+	}
+}
+
+/* Steps a statement that returns no rows. */
+static int run(struct sq *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return STORE_ERR;
+	int rc = rc_of(q, sqlite3_step(st));
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
+{
+	sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC);
+}
+
+static void copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	snprintf(dst, len, "%s", s ? (const char *)s : "");
+}
+
+static void copy_blob(void *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	memset(dst, 0, len);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+	const void *p = sqlite3_column_blob(st, col);
+	if (p)
+		memcpy(dst, p, n < len ? n : len);
+}
+
+/* ---- schema ---- */
+
+static int latest_version(void)
+{
+	int v = 0;
+	char name[64];
+	for (;;) {
+		snprintf(name, sizeof name, "sqlite/%03d_", v + 1);
+		bool found = false;
+		for (size_t i = 0; i < assets_count && !found; i++)
+			found = strncmp(assets[i].name, name, strlen(name)) == 0;
+		if (!found)
+			return v;
+		v++;
+	}
+}
+
+static const struct asset *migration(int version)
+{
+	char name[64];
+	snprintf(name, sizeof name, "sqlite/%03d_", version);
+	for (size_t i = 0; i < assets_count; i++)
+		if (strncmp(assets[i].name, name, strlen(name)) == 0)
+			return &assets[i];
+	return NULL;
+}
+
+static int user_version(struct sq *q, int *v)
+{
+	sqlite3_stmt *st = stmt(q, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return STORE_ERR;
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+static int sq_migrate(void *cls, int *from, int *to)
+{
+	struct sq *q = cls;
+	struct conn *c = conn_get(q);
+	int have;
+	if (!c || user_version(q, &have) != STORE_OK)
+		return STORE_ERR;
+	*from = have;
+	int want = latest_version();
+	for (int v = have + 1; v <= want; v++) {
+		const struct asset *m = migration(v);
+		char set[64];
+		snprintf(set, sizeof set, "PRAGMA user_version = %d;", v);
+		if (exec(c->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+			return STORE_ERR;
+		if (exec(c->db, (const char *)m->data) != SQLITE_OK || exec(c->db, set) != SQLITE_OK) {
+			log_error("store: migration %s failed", m->name);
+			exec(c->db, "ROLLBACK");
+			return STORE_ERR;
+		}
+		if (exec(c->db, "COMMIT") != SQLITE_OK)
+			return STORE_ERR;
+	}
+	*to = want;
+	return STORE_OK;
+}
+
+static int sq_schema_check(void *cls, int *have, int *want)
+{
+	*want = latest_version();
+	if (user_version(cls, have) != STORE_OK)
+		return STORE_ERR;
+	return *have == *want ? STORE_OK : STORE_ERR;
+}
+
+static int sq_ping(void *cls)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT 1");
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st) == SQLITE_ROW ? STORE_OK : STORE_ERR;
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- transactions ---- */
+
+static int sq_begin(void *cls)
+{
+	struct sq *q = cls;
+	return run(q, stmt(q, "BEGIN IMMEDIATE"));
+}
+
+static int sq_commit(void *cls)
+{
+	struct sq *q = cls;
+	return run(q, stmt(q, "COMMIT"));
+}
+
+static void sq_rollback(void *cls)
+{
+	struct sq *q = cls;
+	struct conn *c = conn_get(q);
+	if (c && !sqlite3_get_autocommit(c->db))
+		run(q, stmt(q, "ROLLBACK"));
+}
+
+/* ---- users ---- */
+
+#define USER_COLS "id, username, name, role, confirmed, disabled, created_at, pw_salt, " \
+                  "pw_version, pw_verifier"
+
+static void read_user(sqlite3_stmt *st, struct store_user *u)
+{
+	copy_text(u->id, sizeof u->id, st, 0);
+	copy_text(u->username, sizeof u->username, st, 1);
+	copy_text(u->name, sizeof u->name, st, 2);
+	copy_text(u->role, sizeof u->role, st, 3);
+	u->confirmed = sqlite3_column_int(st, 4) != 0;
+	u->disabled = sqlite3_column_int(st, 5) != 0;
+	u->created_at = sqlite3_column_int64(st, 6);
+	copy_blob(u->pw_salt, sizeof u->pw_salt, st, 7);
+	u->pw_version = sqlite3_column_int(st, 8);
+	copy_blob(u->pw_verifier, sizeof u->pw_verifier, st, 9);
+}
+
+static int sq_user_insert(void *cls, const struct store_user *u)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO users (" USER_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, u->id);
+	bind_text(st, 2, u->username);
+	bind_text(st, 3, u->name);
+	bind_text(st, 4, u->role);
+	sqlite3_bind_int(st, 5, u->confirmed);
+	sqlite3_bind_int(st, 6, u->disabled);
+	sqlite3_bind_int64(st, 7, u->created_at);
+	bind_blob(st, 8, u->pw_salt, sizeof u->pw_salt);
+	sqlite3_bind_int(st, 9, u->pw_version);
+	bind_blob(st, 10, u->pw_verifier, sizeof u->pw_verifier);
+	return run(q, st);
+}
+
+/* Reads one user row from a prepared, bound statement. */
+static int one_user(struct sq *q, sqlite3_stmt *st, struct store_user *out)
+{
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_user(st, out);
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_user_by_username(void *cls, const char *username, struct store_user *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " USER_COLS " FROM users WHERE username = ?");
+	if (st)
+		bind_text(st, 1, username);
+	return one_user(q, st, out);
+}
+
+static int sq_user_by_id(void *cls, const char *id, struct store_user *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " USER_COLS " FROM users WHERE id = ?");
+	if (st)
+		bind_text(st, 1, id);
+	return one_user(q, st, out);
+}
+
+/* Steps a user query, calling cb for each row. */
+static int each_user(struct sq *q, sqlite3_stmt *st, store_user_cb cb, void *arg)
+{
+	if (!st)
+		return STORE_ERR;
+	struct store_user u;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_user(st, &u);
+		if (cb(arg, &u) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	sodium_memzero(&u, sizeof u);
+	return r;
+}
+
+static int sq_user_list(void *cls, store_user_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	return each_user(q, stmt(q, "SELECT " USER_COLS " FROM users ORDER BY created_at, username"),
+	                 cb, arg);
+}
+
+static int sq_readers(void *cls, store_user_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	return each_user(q, stmt(q, "SELECT " USER_COLS " FROM users WHERE confirmed = 1 AND "
+	                            "disabled = 0 AND role IN ('investigator', 'supervisor', 'leader') "
+	                            "ORDER BY name"), cb, arg);
+}
+
+/* ---- sessions ---- */
+
+static int sq_session_insert(void *cls, const struct store_session *s)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO sessions (lookup, user_id, created_at, last_seen, "
+	                           "expires_at) VALUES (?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, s->lookup, sizeof s->lookup);
+	bind_text(st, 2, s->user_id);
+	sqlite3_bind_int64(st, 3, s->created_at);
+	sqlite3_bind_int64(st, 4, s->last_seen);
+	sqlite3_bind_int64(st, 5, s->expires_at);
+	return run(q, st);
+}
+
+static int sq_session_get(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES],
+                          struct store_session *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT user_id, created_at, last_seen, expires_at FROM sessions "
+	                           "WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, lookup, SESSION_LOOKUP_BYTES);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memcpy(out->lookup, lookup, SESSION_LOOKUP_BYTES);
+		copy_text(out->user_id, sizeof out->user_id, st, 0);
+		out->created_at = sqlite3_column_int64(st, 1);
+		out->last_seen = sqlite3_column_int64(st, 2);
+		out->expires_at = sqlite3_column_int64(st, 3);
+	}
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_session_touch(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES], int64_t now)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE sessions SET last_seen = ? WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, now);
+	bind_blob(st, 2, lookup, SESSION_LOOKUP_BYTES);
+	return run(q, st);
+}
+
+static int sq_session_delete(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES])
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM sessions WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, lookup, SESSION_LOOKUP_BYTES);
+	return run(q, st);
+}
+
+static int sq_session_purge(void *cls, int64_t now, int64_t idle_before)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, idle_before);
+	return run(q, st);
+}
+
+static void sq_close(struct store *s)
+{
+	struct sq *q = (struct sq *)s;
+	conn_free(pthread_getspecific(q->key));
+	pthread_setspecific(q->key, NULL);
+	pthread_key_delete(q->key);
+	free(q);
+}
+
+struct store *store_sqlite_open(const char *path, bool create, char *err, size_t errlen)
+{
+	struct sq *q = calloc(1, sizeof *q);
+	if (!q || snprintf(q->path, sizeof q->path, "%s", path) >= (int)sizeof q->path ||
+	    pthread_key_create(&q->key, conn_free) != 0) {
+		snprintf(err, errlen, "out of memory or path too long");
+		free(q);
+		return NULL;
+	}
+	/* Open this thread's connection now, so a missing or broken database fails early. */
+	struct conn *c = conn_open(q, create, err, errlen);
+	if (!c) {
+		pthread_key_delete(q->key);
+		free(q);
+		return NULL;
+	}
+	pthread_setspecific(q->key, c);
+	q->store = (struct store){
+		.cls = q,
+		.backend = "sqlite",
+		.migrate = sq_migrate,
+		.schema_check = sq_schema_check,
+		.ping = sq_ping,
+		.begin = sq_begin,
+		.commit = sq_commit,
+		.rollback = sq_rollback,
+		.user_insert = sq_user_insert,
+		.user_by_username = sq_user_by_username,
+		.user_by_id = sq_user_by_id,
+		.user_list = sq_user_list,
+		.readers = sq_readers,
+		.session_insert = sq_session_insert,
+		.session_get = sq_session_get,
+		.session_touch = sq_session_touch,
+		.session_delete = sq_session_delete,
+		.session_purge = sq_session_purge,
+		.close = sq_close,
+	};
+	return &q->store;
+}

@@ -1,0 +1,99 @@
+/* store.h: the one storage interface. A backend (sqlite.c; PostgreSQL later) fills a struct
+ * of function pointers; callers never see SQL.
+ *
+ * Every function returns a store_rc: STORE_OK; STORE_NONE (no such row); STORE_DUP (a constraint refused the
+ * row: mostly a unique value that already exists); STORE_RETRY (busy or serialization failure: only store_tx() acts on
+ * it, by running the whole transaction again); STORE_ERR (our bug or a broken database,
+ * already logged by the backend).
+ *
+ * Connections are per thread and opened on first use, so any thread may call any function.
+ * Calls outside store_tx() run in autocommit mode. */
+#ifndef PELUIT_STORE_H
+#define PELUIT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+
+enum store_rc { STORE_OK = 0, STORE_NONE = 1, STORE_DUP = 2, STORE_RETRY = -1, STORE_ERR = -2 };
+
+#define USERNAME_MAX 64
+#define NAME_MAX_BYTES 800 /* 200 code points of UTF-8 */
+
+struct store_user {
+	char id[ID_CHARS + 1];
+	char username[USERNAME_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+	char role[16];
+	bool confirmed;
+	bool disabled;
+	int64_t created_at;
+	unsigned char pw_salt[PW_SALTBYTES];
+	int pw_version;
+	unsigned char pw_verifier[PW_KEYBYTES];
+};
+
+struct store_session {
+	unsigned char lookup[SESSION_LOOKUP_BYTES]; /* a subkey of the token, never the token */
+	char user_id[ID_CHARS + 1];
+	int64_t created_at;
+	int64_t last_seen;   /* idle clock, written at most once a minute */
+	int64_t expires_at;  /* absolute expiry */
+};
+
+typedef int (*store_user_cb)(void *arg, const struct store_user *u);
+
+struct store {
+	void *cls;
+	const char *backend; /* "sqlite" */
+
+	/* Applies the numbered migrations that are missing. *from, *to: versions before, after. */
+	int (*migrate)(void *cls, int *from, int *to);
+	/* STORE_OK when the schema is the version this program needs, else STORE_ERR with the
+	 * versions in *have and *want. */
+	int (*schema_check)(void *cls, int *have, int *want);
+	/* STORE_OK when the database answers a query. */
+	int (*ping)(void *cls);
+
+	int (*begin)(void *cls); /* a write transaction, taking the write lock at once */
+	int (*commit)(void *cls);
+	void (*rollback)(void *cls);
+
+	int (*user_insert)(void *cls, const struct store_user *u);
+	int (*user_by_username)(void *cls, const char *username, struct store_user *out);
+	int (*user_by_id)(void *cls, const char *id, struct store_user *out);
+	/* Calls cb for every user, oldest first; stops early when cb returns non-zero. */
+	int (*user_list)(void *cls, store_user_cb cb, void *arg);
+	/* Calls cb for every active, confirmed investigator, supervisor and leader. */
+	int (*readers)(void *cls, store_user_cb cb, void *arg);
+
+	int (*session_insert)(void *cls, const struct store_session *s);
+	int (*session_get)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES],
+	                   struct store_session *out);
+	int (*session_touch)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES], int64_t now);
+	int (*session_delete)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES]);
+	/* Deletes sessions idle since before idle_before or past their absolute expiry. */
+	int (*session_purge)(void *cls, int64_t now, int64_t idle_before);
+
+	/* Closes the calling thread's connection and frees the store. */
+	void (*close)(struct store *s);
+};
+
+/* Opens the store named by `url` ("" = SQLite at DATA_DIR/peluit.db; "sqlite:PATH").
+ * `create`: whether a missing database may be created (init) or is an error (serve).
+ * Returns NULL with err set. */
+struct store *store_open(const char *url, const char *data_dir, bool create,
+                         char *err, size_t errlen);
+
+/* Runs fn inside a write transaction and commits. When fn, begin or commit reports
+ * STORE_RETRY, rolls back and runs everything again (bounded, with jittered back-off).
+ * fn must therefore be safe to repeat: no side effects outside the store. Returns fn's
+ * result (STORE_OK committed; anything else rolled back). */
+int store_tx(struct store *s, int (*fn)(struct store *s, void *arg), void *arg);
+
+/* Backends. */
+struct store *store_sqlite_open(const char *path, bool create, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,717 @@
+/* API test harness: spawns `peluit serve` on a free port in a temp data dir, makes HTTP requests. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#define START_TIMEOUT_S 20.0
+#define STOP_TIMEOUT_S 15.0
+#define CMD_TIMEOUT_S 120.0
+
+double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+const char *server_bin(void)
+{
+	const char *b = getenv("PELUIT_BIN");
+	return b && *b ? b : "build/test/peluit";
+}
+
+/* ---- files ---- */
+
+static char *read_file_from(const char *path, size_t offset)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? strdup("") : NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return NULL;
+	}
+	if (offset && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+		free(buf);
+		close(fd);
+		return strdup("");
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+char *server_log(const struct server *s)
+{
+	return read_file_from(s->log_path, 0);
+}
+
+char *server_log_since(const struct server *s, size_t offset)
+{
+	return read_file_from(s->log_path, offset);
+}
+
+size_t server_log_size(const struct server *s)
+{
+	struct stat st;
+	return stat(s->log_path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+static void dump_file(const char *title, const char *path)
+{
+	char *t = read_file_from(path, 0);
+	fprintf(stderr, "----- %s (%s) -----\n%s\n----- end -----\n", title, path, t ? t : "(unreadable)");
+	free(t);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) != 0)
+		fprintf(stderr, "harness: cannot remove %s: %s\n", path, strerror(errno));
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	if (!dir[0])
+		return;
+	if (getenv("PELUIT_KEEP_TMP")) {
+		fprintf(stderr, "harness: keeping %s\n", dir);
+		return;
+	}
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- processes ---- */
+
+/* Waits for pid at most `timeout` seconds. Returns the exit status (128 + signal when signalled),
+ * -2 on timeout, -1 on error. */
+static int wait_child(pid_t pid, double timeout)
+{
+	double deadline = now_seconds() + timeout;
+	for (;;) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid) {
+			if (WIFEXITED(st))
+				return WEXITSTATUS(st);
+			if (WIFSIGNALED(st))
+				return 128 + WTERMSIG(st);
+			return -1;
+		}
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_seconds() > deadline)
+			return -2;
+		sleep_ms(10);
+	}
+}
+
+/* Runs argv with stdout and stderr appended to out_path; returns its exit status or -1. */
+static int run_cmd(char *const argv[], const char *out_path)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int in = open("/dev/null", O_RDONLY);
+		if (fd < 0 || in < 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st = wait_child(pid, CMD_TIMEOUT_S);
+	if (st == -2) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return st;
+}
+
+static int write_secret_file(const char *path, const char *content)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(content), off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, content + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (write(fd, "\n", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Reads stdout lines until the "Peluit serving on http://…/" line; fills base and port. */
+static int await_ready(struct server *s)
+{
+	char buf[4096];
+	size_t len = 0;
+	double deadline = now_seconds() + START_TIMEOUT_S;
+	for (;;) {
+		double left = deadline - now_seconds();
+		if (left <= 0) {
+			fprintf(stderr, "harness: no \"Peluit serving on\" line within %.0f s\n",
+			        START_TIMEOUT_S);
+			return -1;
+		}
+		struct pollfd p = { .fd = s->out_fd, .events = POLLIN };
+		int r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		if (len + 1 >= sizeof buf)
+			len = 0; /* a very long line without the marker: drop it */
+		ssize_t n = read(s->out_fd, buf + len, sizeof buf - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "harness: serve closed stdout before it was ready\n");
+			return -1;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *nl;
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			const char *mark = strstr(buf, "Peluit serving on http://127.0.0.1:");
+			if (mark) {
+				const char *url = strstr(mark, "http://");
+				char *end;
+				long port = strtol(url + strlen("http://127.0.0.1:"), &end, 10);
+				if (port <= 0 || port > 65535 || *end != '/') {
+					fprintf(stderr, "harness: bad serving line: %s\n", buf);
+					return -1;
+				}
+				s->port = (int)port;
+				snprintf(s->base, sizeof s->base, "http://127.0.0.1:%ld", port);
+				return 0;
+			}
+			size_t rest = len - (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, rest + 1);
+			len = rest;
+		}
+	}
+}
+
+int server_start(struct server *s, const struct user_spec *users, size_t n_users)
+{
+	memset(s, 0, sizeof *s);
+	s->out_fd = -1;
+	const char *bin = server_bin();
+	if (access(bin, X_OK) != 0) {
+		fprintf(stderr, "harness: %s is not an executable: %s\n", bin, strerror(errno));
+		return -1;
+	}
+	snprintf(s->root, sizeof s->root, "/tmp/peluit-api-XXXXXX");
+	if (!mkdtemp(s->root)) {
+		fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+		s->root[0] = '\0';
+		return -1;
+	}
+	snprintf(s->data, sizeof s->data, "%s/data", s->root);
+	snprintf(s->log_path, sizeof s->log_path, "%s/serve.log", s->root);
+	char cli_log[128];
+	snprintf(cli_log, sizeof cli_log, "%s/cli.log", s->root);
+	if (mkdir(s->data, 0700) != 0) {
+		fprintf(stderr, "harness: mkdir %s: %s\n", s->data, strerror(errno));
+		goto fail;
+	}
+
+	char *init_argv[] = { (char *)bin, "init", "--data", s->data, NULL };
+	int st = run_cmd(init_argv, cli_log);
+	if (st != 0) {
+		fprintf(stderr, "harness: `%s init --data %s` exited with %d\n", bin, s->data, st);
+		dump_file("init output", cli_log);
+		goto fail;
+	}
+
+	for (size_t i = 0; i < n_users; i++) {
+		char pw[128];
+		snprintf(pw, sizeof pw, "%s/password-%zu", s->root, i);
+		if (write_secret_file(pw, users[i].password) != 0) {
+			fprintf(stderr, "harness: cannot write %s\n", pw);
+			goto fail;
+		}
+		char *argv[] = { (char *)bin, "user", "add", "--data", s->data,
+		                 "--username", (char *)users[i].username,
+		                 "--role", (char *)users[i].role,
+		                 "--name", (char *)users[i].name,
+		                 "--password-file", pw, NULL };
+		st = run_cmd(argv, cli_log);
+		if (st != 0) {
+			fprintf(stderr, "harness: `user add --username %s --role %s` exited with %d\n",
+			        users[i].username, users[i].role, st);
+			dump_file("user add output", cli_log);
+			goto fail;
+		}
+	}
+
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		fprintf(stderr, "harness: pipe: %s\n", strerror(errno));
+		goto fail;
+	}
+	char listen_arg[] = "127.0.0.1:0";
+	char *serve_argv[] = { (char *)bin, "serve", "--data", s->data, "--listen", listen_arg, NULL };
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		int err = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int in = open("/dev/null", O_RDONLY);
+		if (err < 0 || in < 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(pfd[1], 1);
+		dup2(err, 2);
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive a crashed test run */
+		if (getppid() == 1)
+			_exit(125);
+		setenv("PELUIT_RATE_LIMITS", "off", 1);
+		execv(serve_argv[0], serve_argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	s->pid = pid;
+	s->out_fd = pfd[0];
+	if (await_ready(s) != 0) {
+		dump_file("serve log", s->log_path);
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+		close(s->out_fd);
+		s->out_fd = -1;
+		goto fail;
+	}
+	return 0;
+
+fail:
+	remove_tree(s->root);
+	s->root[0] = '\0';
+	return -1;
+}
+
+int server_stop(struct server *s)
+{
+	int st = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		st = wait_child(s->pid, STOP_TIMEOUT_S);
+		if (st == -2) {
+			fprintf(stderr, "harness: serve did not exit within %.0f s of SIGTERM\n",
+			        STOP_TIMEOUT_S);
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			st = -1;
+		}
+		s->pid = 0;
+	}
+	if (s->out_fd >= 0) {
+		close(s->out_fd);
+		s->out_fd = -1;
+	}
+	if (s->root[0]) {
+		if (st != 0 || getenv("PELUIT_TEST_VERBOSE")) {
+			fprintf(stderr, "harness: serve exit status %d\n", st);
+			dump_file("serve log", s->log_path);
+		}
+		remove_tree(s->root);
+		s->root[0] = '\0';
+	}
+	return st;
+}
+
+/* ---- HTTP over libcurl ---- */
+
+void http_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+}
+
+void http_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const char *data, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *np = realloc(b->p, cap);
+		if (!np)
+			return -1;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct buf *b = userp;
+	return buf_add(b, data, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+static void free_headers(struct response *r)
+{
+	for (size_t i = 0; i < r->n_headers; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	free(r->headers);
+	r->headers = NULL;
+	r->n_headers = 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct response *r = userp;
+	size_t n = size * nmemb;
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		free_headers(r); /* a new response (after 100 Continue): keep only the last one */
+		return n;
+	}
+	const char *colon = memchr(data, ':', n);
+	if (!colon)
+		return n;
+	size_t nlen = (size_t)(colon - data);
+	const char *v = colon + 1, *end = data + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	struct header *nh = realloc(r->headers, (r->n_headers + 1) * sizeof *nh);
+	if (!nh)
+		return 0;
+	r->headers = nh;
+	nh[r->n_headers].name = strndup(data, nlen);
+	nh[r->n_headers].value = strndup(v, (size_t)(end - v));
+	if (!nh[r->n_headers].name || !nh[r->n_headers].value)
+		return 0;
+	r->n_headers++;
+	return n;
+}
+
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t on_read(char *dest, size_t size, size_t nmemb, void *userp)
+{
+	struct upload *u = userp;
+	size_t n = size * nmemb;
+	if (n > u->left)
+		n = u->left;
+	if (n > 16384)
+		n = 16384; /* several chunks */
+	memcpy(dest, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+static bool has_header(const char *const *headers, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; headers && headers[i]; i++)
+		if (strncasecmp(headers[i], name, nl) == 0 && headers[i][nl] == ':')
+			return true;
+	return false;
+}
+
+int http_do(const struct server *s, const struct request *rq, struct response *out)
+{
+	memset(out, 0, sizeof *out);
+	CURL *c = curl_easy_init();
+	if (!c) {
+		snprintf(out->curl_error, sizeof out->curl_error, "curl_easy_init failed");
+		out->body = strdup("");
+		return -1;
+	}
+	const char *method = rq->method ? rq->method : "GET";
+	size_t ulen = strlen(s->base) + strlen(rq->path) + 1;
+	char *url = malloc(ulen);
+	snprintf(url, ulen, "%s%s", s->base, rq->path);
+
+	struct curl_slist *hl = NULL;
+	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+		hl = curl_slist_append(hl, rq->headers[i]);
+	if (!has_header(rq->headers, "Expect"))
+		hl = curl_slist_append(hl, "Expect:");
+	struct upload up = { rq->body, rq->body_len };
+	if (rq->chunked)
+		hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
+
+	struct buf body = { 0 };
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms > 0 ? rq->timeout_ms : 30000L);
+	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, out->curl_error);
+
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (rq->chunked) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &up);
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	} else if (rq->body || strcmp(method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(rq->body ? rq->body_len : 0));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	} else if (strcmp(method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+
+	double t0 = now_seconds();
+	CURLcode rc = curl_easy_perform(c);
+	out->seconds = now_seconds() - t0;
+	out->curl_code = (int)rc;
+	if (rc != CURLE_OK && !out->curl_error[0])
+		snprintf(out->curl_error, sizeof out->curl_error, "%s", curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hl);
+	free(url);
+
+	out->body = body.p ? body.p : strdup("");
+	out->body_len = body.len;
+	if (out->body_len > 0)
+		out->json = json_loadb(out->body, out->body_len, JSON_DECODE_ANY, NULL);
+	/* An early answer (e.g. 413 while the body is still being sent) may end in a send error;
+	 * the response still counts. */
+	if (out->status > 0)
+		return 0;
+	return -1;
+}
+
+int http_get(const struct server *s, const char *path, const char *const *headers,
+             struct response *out)
+{
+	struct request rq = { .method = "GET", .path = path, .headers = headers };
+	return http_do(s, &rq, out);
+}
+
+int http_post(const struct server *s, const char *path, const char *const *headers,
+              const char *body, struct response *out)
+{
+	const char *hv[32];
+	size_t n = 0;
+	for (size_t i = 0; headers && headers[i] && n < 30; i++)
+		hv[n++] = headers[i];
+	if (!has_header(headers, "Content-Type"))
+		hv[n++] = "Content-Type: application/json";
+	hv[n] = NULL;
+	struct request rq = { .method = "POST", .path = path, .headers = hv,
+	                      .body = body ? body : "", .body_len = body ? strlen(body) : 0 };
+	return http_do(s, &rq, out);
+}
+
+void response_free(struct response *r)
+{
+	free_headers(r);
+	free(r->body);
+	r->body = NULL;
+	if (r->json)
+		json_decref(r->json);
+	r->json = NULL;
+}
+
+const char *response_header_n(const struct response *r, const char *name, size_t n)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0 && n-- == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+const char *response_header(const struct response *r, const char *name)
+{
+	return response_header_n(r, name, 0);
+}
+
+const char *response_error_code(const struct response *r)
+{
+	json_t *e = json_object_get(r->json, "error");
+	return json_string_value(json_object_get(e, "code"));
+}
+
+/* ---- raw sockets ---- */
+
+/* Is a complete response in buf? (headers plus Content-Length bytes of body) */
+static bool raw_complete(const char *buf, size_t len)
+{
+	const char *end = strstr(buf, "\r\n\r\n");
+	if (!end)
+		return false;
+	size_t hlen = (size_t)(end - buf) + 4;
+	for (const char *p = buf; p < end; p++) {
+		if ((p == buf || p[-1] == '\n') && strncasecmp(p, "Content-Length:", 15) == 0) {
+			unsigned long cl = strtoul(p + 15, NULL, 10);
+			return len >= hlen + cl;
+		}
+	}
+	return false; /* no length: read to EOF */
+}
+
+int raw_request(const struct server *s, const char *data, size_t len, long timeout_ms,
+                char **text, double *seconds)
+{
+	if (text)
+		*text = NULL;
+	if (seconds)
+		*seconds = -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)s->port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	double t0 = now_seconds();
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	double deadline = t0 + (double)timeout_ms / 1000.0;
+	size_t sent = 0;
+	bool sending = len > 0, eof = false;
+	struct buf in = { 0 };
+	buf_add(&in, "", 0);
+	while (!eof) {
+		double left = deadline - now_seconds();
+		if (left <= 0)
+			break;
+		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
+		int r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			char tmp[8192];
+			ssize_t n = recv(fd, tmp, sizeof tmp, 0);
+			if (n > 0) {
+				buf_add(&in, tmp, (size_t)n);
+				if (seconds && *seconds < 0 && strstr(in.p, "\r\n"))
+					*seconds = now_seconds() - t0;
+				if (raw_complete(in.p, in.len))
+					break;
+				/* the server answered early: stop sending */
+				sending = false;
+			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				eof = true;
+			}
+			continue;
+		}
+		if (sending && (p.revents & POLLOUT)) {
+			ssize_t n = send(fd, data + sent, len - sent, MSG_NOSIGNAL);
+			if (n > 0) {
+				sent += (size_t)n;
+				if (sent == len)
+					sending = false;
+			} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				sending = false; /* reset or closed: read whatever came back */
+			}
+		}
+	}
+	close(fd);
+	int code = -1;
+	if (in.len >= 12 && strncmp(in.p, "HTTP/1.", 7) == 0)
+		code = atoi(in.p + 9);
+	if (text)
+		*text = in.p;
+	else
+		free(in.p);
+	return code;
+}

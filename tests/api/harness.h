@@ -1,0 +1,107 @@
+/* API test harness: runs a real `peluit serve` in a temp data dir and talks HTTP to it. */
+#ifndef PELUIT_TEST_HARNESS_H
+#define PELUIT_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+/* A staff account made with `peluit user add` before the server starts. */
+struct user_spec {
+	const char *username;
+	const char *role;
+	const char *name;
+	const char *password;
+};
+
+struct server {
+	pid_t pid;          /* the `serve` process; 0 when not running */
+	int out_fd;         /* read end of its stdout pipe, -1 when closed */
+	int port;
+	char root[64];      /* the mkdtemp directory: holds data/, serve.log, password files */
+	char data[96];      /* root/data, given to every command as --data */
+	char log_path[96];  /* root/serve.log: the server's stderr */
+	char base[64];      /* "http://127.0.0.1:PORT", no trailing slash */
+};
+
+/* Path of the binary under test: $PELUIT_BIN or "build/test/peluit". */
+const char *server_bin(void);
+
+/* Makes the temp dir, runs `init`, adds the users, spawns `serve` and waits (20 s at most) for its
+ * "Peluit serving on" line. Returns 0 on success; on failure prints why on stderr, cleans up
+ * everything it made and returns -1. */
+int server_start(struct server *s, const struct user_spec *users, size_t n_users);
+
+/* SIGTERM, then waits 15 s at most (SIGKILL after that). Returns the exit status (128 + signal
+ * when killed by a signal, -1 on timeout or error) and removes the temp dir. The server's log is
+ * copied to stderr when the status is not 0 or $PELUIT_TEST_VERBOSE is set. */
+int server_stop(struct server *s);
+
+/* The server's stderr so far, NUL-terminated, malloc'd (caller frees); "" if none, NULL on error. */
+char *server_log(const struct server *s);
+
+/* Size of the log so far, for reading only what a later request added (server_log_since). */
+size_t server_log_size(const struct server *s);
+char *server_log_since(const struct server *s, size_t offset);
+
+struct header {
+	char *name;
+	char *value;
+};
+
+struct response {
+	long status;            /* 0 when the transfer failed */
+	int curl_code;          /* CURLcode of the transfer */
+	char curl_error[256];
+	struct header *headers; /* of the final response (after any 100 Continue) */
+	size_t n_headers;
+	char *body;             /* always NUL-terminated (may hold NULs for binary bodies) */
+	size_t body_len;
+	json_t *json;           /* parsed body, NULL when it is not JSON */
+	double seconds;         /* wall time of the transfer */
+};
+
+struct request {
+	const char *method;             /* "GET" when NULL */
+	const char *path;               /* appended to the base URL, e.g. "/api/v1/meta?lang=en" */
+	const char *const *headers;     /* NULL-terminated "Name: value" list, or NULL */
+	const char *body;               /* NULL: no body */
+	size_t body_len;
+	bool chunked;                   /* send the body with Transfer-Encoding: chunked */
+	long timeout_ms;                /* 0: 30 s */
+};
+
+/* Makes one request on a fresh connection. Returns 0 when an HTTP response arrived, -1 otherwise
+ * (out->curl_error says why). Always call response_free(out) afterwards. Thread-safe once
+ * http_global_init() has run. */
+int http_do(const struct server *s, const struct request *rq, struct response *out);
+int http_get(const struct server *s, const char *path, const char *const *headers,
+             struct response *out);
+/* POST with the given body; adds "Content-Type: application/json" unless headers set one. */
+int http_post(const struct server *s, const char *path, const char *const *headers,
+              const char *body, struct response *out);
+void response_free(struct response *r);
+
+/* The value of the n-th (0-based) header of that name, case-insensitive; NULL if absent. */
+const char *response_header_n(const struct response *r, const char *name, size_t n);
+const char *response_header(const struct response *r, const char *name);
+
+/* error.code of a JSON error body, or NULL. */
+const char *response_error_code(const struct response *r);
+
+void http_global_init(void);
+void http_global_cleanup(void);
+
+/* Sends `len` raw bytes on a new TCP connection (no body is sent unless it is in `data`), then
+ * reads until a complete response (headers + Content-Length bytes), EOF or timeout_ms. Returns the
+ * status line's code, -1 if none arrived. *text (optional) gets everything read, malloc'd;
+ * *seconds (optional) the time from connecting to the status code. */
+int raw_request(const struct server *s, const char *data, size_t len, long timeout_ms,
+                char **text, double *seconds);
+
+/* Monotonic clock in seconds. */
+double now_seconds(void);
+
+#endif
