@@ -40,8 +40,9 @@ int main(int argc, char **argv)
 		    strlen(argv[1]) == (size_t)(space - name) && !strcmp(argv[2], space + 1))
 			return commands[i].run(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "peluit: unknown command '%s%s%s'\n", argv[1], argc >= 3 ? " " : "",
-	        argc >= 3 ? argv[2] : "");
-	usage(stderr);
+	if (!strcmp(argv[1], "user"))
+		fprintf(stderr, "peluit: 'user' needs a subcommand: add or list (see peluit --help)\n");
+	else
+		fprintf(stderr, "peluit: unknown command '%s' (see peluit --help)\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,4 +1,5 @@
 /* cli.c: configuration and error output shared by every command. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,4 +37,42 @@ int cli_config(struct config *c, const struct common_opts *o)
 	if (o->listen && config_set_listen(c, o->listen) != 0)
 		return cli_error("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080"), -1;
 	return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *extra,
+              struct common_opts *o)
+{
+	enum { MAX_OPTS = 16, EXTRA_BASE = 256 };
+	struct option opts[MAX_OPTS] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	int n = 3;
+	for (int i = 0; extra && extra[i].name && n < MAX_OPTS - 1; i++, n++)
+		opts[n] = (struct option){ extra[i].name, required_argument, NULL, EXTRA_BASE + i };
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	opterr = 0; /* our own one-line messages instead of getopt's */
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'd') {
+			o->data = optarg;
+		} else if (ch == 'b') {
+			o->db = optarg;
+		} else if (ch == 'h') {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else if (ch >= EXTRA_BASE) {
+			*extra[ch - EXTRA_BASE].dest = optarg;
+		} else {
+			cli_error("unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("unexpected argument '%s' (see --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return CLI_CONTINUE;
 }

@@ -19,6 +19,20 @@ struct common_opts {
 	const char *listen;
 };
 
+/* A command's own option: --name VALUE stores VALUE in *dest. */
+struct cli_opt {
+	const char *name;
+	const char **dest;
+};
+
+#define CLI_CONTINUE (-1)
+
+/* Parses --data, --db, --help and the command's `extra` options (NULL-name terminated, or
+ * NULL). Returns CLI_CONTINUE, or the exit code to return at once: EXIT_OK after printing
+ * `usage` for --help, EXIT_USAGE after printing it to stderr for anything unknown. */
+int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *extra,
+              struct common_opts *o);
+
 /* Builds the configuration: defaults, DATA/peluit.conf, environment, then flags.
  * Returns 0, or prints a one-line error and returns -1. */
 int cli_config(struct config *c, const struct common_opts *o);

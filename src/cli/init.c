@@ -1,7 +1,6 @@
 /* init.c: `peluit init`: the data directory, the instance secrets and the database schema.
  * Safe to run again: it keeps the secrets and applies only missing migrations. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,24 +38,10 @@ static int make_dirs(const char *path)
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	struct common_opts o = { 0 };
-	int ch;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o.data = optarg; break;
-		case 'b': o.db = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	struct common_opts o;
+	int rc = cli_parse(argc, argv, usage, NULL, &o);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	struct config cfg;
 	if (cli_config(&cfg, &o) != 0)
 		return EXIT_FAIL;
@@ -77,7 +62,7 @@ int cmd_init(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	int from, to;
-	int rc = st->migrate(st->cls, &from, &to);
+	rc = st->migrate(st->cls, &from, &to);
 	st->close(st);
 	if (rc != STORE_OK) {
 		cli_error("database migration failed (see the message above)");

@@ -1,6 +1,5 @@
 /* serve.c: `peluit serve`: load everything, listen, do periodic upkeep, stop gracefully on
  * SIGINT or SIGTERM (requests in flight finish, the database closes cleanly). */
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -113,26 +112,13 @@ static int serve(const struct config *cfg)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
-		{ "listen", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct common_opts o = { 0 };
-	int ch;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o.data = optarg; break;
-		case 'b': o.db = optarg; break;
-		case 'l': o.listen = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	struct common_opts o;
+	const char *listen = NULL;
+	const struct cli_opt extra[] = { { "listen", &listen }, { NULL, NULL } };
+	int rc = cli_parse(argc, argv, usage, extra, &o);
+	if (rc != CLI_CONTINUE)
+		return rc;
+	o.listen = listen;
 	struct config cfg;
 	if (cli_config(&cfg, &o) != 0)
 		return EXIT_FAIL;

@@ -1,6 +1,5 @@
 /* user.c: `peluit user add` and `peluit user list`, for the operator who installs Peluit. */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -70,29 +69,17 @@ static int open_store(const struct common_opts *o, struct config *cfg, struct st
 
 int cmd_user_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "username", required_argument, NULL, 'u' }, { "role", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' }, { "password-file", required_argument, NULL, 'p' },
-		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	struct common_opts o = { 0 };
+	struct common_opts o;
 	const char *username = NULL, *role = NULL, *name = NULL, *pwfile = NULL;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'u': username = optarg; break;
-		case 'r': role = optarg; break;
-		case 'n': name = optarg; break;
-		case 'p': pwfile = optarg; break;
-		case 'd': o.data = optarg; break;
-		case 'b': o.db = optarg; break;
-		case 'h': fputs(add_usage, stdout); return EXIT_OK;
-		default: fputs(add_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc || !username || !role) {
-		fputs(add_usage, stderr);
+	const struct cli_opt extra[] = {
+		{ "username", &username }, { "role", &role }, { "name", &name },
+		{ "password-file", &pwfile }, { NULL, NULL },
+	};
+	int rc = cli_parse(argc, argv, add_usage, extra, &o);
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if (!username || !role) {
+		cli_error("--username and --role are required (see --help)");
 		return EXIT_USAGE;
 	}
 	if (!policy_username_valid(username)) {
@@ -143,7 +130,7 @@ int cmd_user_add(int argc, char **argv)
 	u.pw_version = PW_CURRENT;
 	randombytes_buf(u.pw_salt, sizeof u.pw_salt);
 	unsigned char kek[PW_KEYBYTES];
-	int rc = password_derive(password, u.pw_salt, u.pw_version, u.pw_verifier, kek);
+	rc = password_derive(password, u.pw_salt, u.pw_version, u.pw_verifier, kek);
 	sodium_memzero(kek, sizeof kek);
 	if (rc == 0)
 		rc = store_tx(st, insert, &u);
@@ -176,24 +163,10 @@ static int print_user(void *arg, const struct store_user *u)
 
 int cmd_user_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' }, { "db", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	struct common_opts o = { 0 };
-	int ch;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o.data = optarg; break;
-		case 'b': o.db = optarg; break;
-		case 'h': fputs(list_usage, stdout); return EXIT_OK;
-		default: fputs(list_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(list_usage, stderr);
-		return EXIT_USAGE;
-	}
+	struct common_opts o;
+	int parsed = cli_parse(argc, argv, list_usage, NULL, &o);
+	if (parsed != CLI_CONTINUE)
+		return parsed;
 	struct config cfg;
 	struct store *st;
 	if (crypto_init(1) != 0 || open_store(&o, &cfg, &st) != 0)

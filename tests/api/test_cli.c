@@ -1,0 +1,208 @@
+/* test_cli.c: the command line as an operator uses it: exit codes, help, one-line errors,
+ * init twice, user add and list, file modes, and serve refusing a missing data directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static char dir[64];
+
+/* Runs `peluit ARGS` (a shell fragment), capturing stdout+stderr into out. Returns the exit
+ * code. */
+static int peluit(char *out, size_t len, const char *fmt, ...)
+{
+	char args[1024], cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "%s %s 2>&1", server_bin(), args);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/peluit-cli-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_help_everywhere(void **state)
+{
+	(void)state;
+	char out[8192];
+	const char *cmds[] = { "--help", "init --help", "serve --help", "user add --help",
+	                       "user list --help" };
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		assert_int_equal(peluit(out, sizeof out, "%s", cmds[i]), 0);
+		assert_non_null(strstr(out, "usage: peluit"));
+	}
+	assert_non_null(strstr(out, "--data"));
+}
+
+static void test_usage_errors_are_one_line(void **state)
+{
+	(void)state;
+	char out[8192];
+	const char *bad[] = { "", "frobnicate", "user", "init --bogus", "init --data", "user add",
+	                      "user add --username ani", "serve extra-argument" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int rc = peluit(out, sizeof out, "%s", bad[i]);
+		assert_int_equal(rc, 2);
+		if (bad[i][0]) { /* no command at all prints the command list */
+			assert_int_equal(lines(out), 1);
+			assert_memory_equal(out, "peluit: ", 8);
+		}
+	}
+}
+
+static void test_init_user_list(void **state)
+{
+	(void)state;
+	char out[8192], data[128], path[256];
+	snprintf(data, sizeof data, "%s/var", dir);
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	assert_non_null(strstr(out, "created"));
+
+	struct stat st;
+	assert_int_equal(stat(data, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof path, "%s/secrets", data);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	FILE *f = fopen(path, "r");
+	char first[128] = "";
+	assert_non_null(fgets(first, sizeof first, f) ? f : NULL);
+	assert_non_null(fgets(first, sizeof first, f));
+	fclose(f);
+	snprintf(path, sizeof path, "%s/peluit.db", data);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0077, 0);
+
+	/* init again: keeps the secrets, says the schema is up to date */
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	assert_non_null(strstr(out, "up to date"));
+	snprintf(path, sizeof path, "%s/secrets", data);
+	f = fopen(path, "r");
+	char again[128] = "";
+	assert_non_null(fgets(again, sizeof again, f));
+	assert_non_null(fgets(again, sizeof again, f));
+	fclose(f);
+	assert_string_equal(first, again);
+
+	/* a generated password is printed once */
+	assert_int_equal(peluit(out, sizeof out,
+	                        "user add --data %s --username siti --role supervisor --name 'Siti A.'",
+	                        data), 0);
+	assert_non_null(strstr(out, "Password (shown once"));
+
+	snprintf(path, sizeof path, "%s/pw", dir);
+	f = fopen(path, "w");
+	fputs("a perfectly fine passphrase\nsecond line ignored\n", f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out,
+	                        "user add --data %s --username budi --role investigator "
+	                        "--password-file %s", data, path), 0);
+	assert_null(strstr(out, "Password (shown once"));
+	/* duplicates, bad roles, bad names and weak passwords fail with one line */
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username budi --role leader "
+	                        "--password-file %s", data, path), 1);
+	assert_non_null(strstr(out, "already exists"));
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username x1x --role root",
+	                        data), 2);
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username 'Bad Name' "
+	                        "--role leader", data), 2);
+	f = fopen(path, "w");
+	fputs("short\n", f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username dewi --role leader "
+	                        "--password-file %s", data, path), 1);
+	assert_non_null(strstr(out, "12 characters"));
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username dewi --role leader "
+	                        "--password-file %s/missing", data, dir), 1);
+
+	assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 0);
+	assert_non_null(strstr(out, "siti"));
+	assert_non_null(strstr(out, "supervisor"));
+	assert_non_null(strstr(out, "Siti A."));
+	assert_non_null(strstr(out, "budi"));
+	assert_null(strstr(out, "dewi"));
+	assert_int_equal(lines(out), 3); /* header + two users */
+
+	/* PELUIT_DATA is honoured */
+	char env[256];
+	snprintf(env, sizeof env, "PELUIT_DATA=%s %s user list", data, server_bin());
+	FILE *p = popen(env, "r");
+	size_t n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(strstr(out, "budi"));
+}
+
+static void test_serve_needs_init(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(peluit(out, sizeof out, "serve --data %s/never-made --listen 127.0.0.1:0",
+	                        dir), 1);
+	assert_non_null(strstr(out, "peluit init"));
+	assert_int_equal(peluit(out, sizeof out, "serve --data %s --listen nowhere", dir), 1);
+	assert_int_equal(peluit(out, sizeof out, "user list --data %s/never-made", dir), 1);
+}
+
+static void test_config_file_errors_name_the_line(void **state)
+{
+	(void)state;
+	char out[8192], data[128], path[256];
+	snprintf(data, sizeof data, "%s/cfg", dir);
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	snprintf(path, sizeof path, "%s/peluit.conf", data);
+	FILE *f = fopen(path, "w");
+	fputs("instance_name = WBS\n[http]\ntimeout = forever\n", f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out, "serve --data %s --listen 127.0.0.1:0", data), 1);
+	assert_non_null(strstr(out, "peluit.conf:3"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_everywhere),
+		cmocka_unit_test(test_usage_errors_are_one_line),
+		cmocka_unit_test(test_init_user_list),
+		cmocka_unit_test(test_serve_needs_init),
+		cmocka_unit_test(test_config_file_errors_name_the_line),
+	};
+	return cmocka_run_group_tests_name("api_cli", tests, setup, teardown);
+}
