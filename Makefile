@@ -67,7 +67,7 @@ build/test/unit/%: tests/unit/%.c build/test/libpeluit.a
 build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -Itests/api -o $@ $< tests/api/harness.c \
-	  $(shell pkg-config --cflags --libs libcurl jansson) -lcmocka -lpthread
+	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3) -lcmocka -lpthread
 
 run: deps build/peluit
 	@scripts/first-run

@@ -10,13 +10,14 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve Peluit over HTTP" },
 	{ "user add", cmd_user_add, "create a staff account" },
 	{ "user list", cmd_user_list, "list the staff accounts" },
+	{ "audit verify", cmd_audit_verify, "check every link and signature of the audit trail" },
 };
 
 static void usage(FILE *out)
 {
 	fputs("usage: peluit COMMAND [OPTIONS]   (peluit COMMAND --help for its options)\n\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nEvery command takes --data DIR (default ./var, or PELUIT_DATA) and --db URL.\n"
 	      "Exit codes: 0 ok, 1 failure, 2 usage.\n", out);
 }
@@ -40,8 +41,8 @@ int main(int argc, char **argv)
 		    strlen(argv[1]) == (size_t)(space - name) && !strcmp(argv[2], space + 1))
 			return commands[i].run(argc - 2, argv + 2);
 	}
-	if (!strcmp(argv[1], "user"))
-		fprintf(stderr, "peluit: 'user' needs a subcommand: add or list (see peluit --help)\n");
+	if (!strcmp(argv[1], "user") || !strcmp(argv[1], "audit"))
+		fprintf(stderr, "peluit: '%s' needs a subcommand (see peluit --help)\n", argv[1]);
 	else
 		fprintf(stderr, "peluit: unknown command '%s' (see peluit --help)\n", argv[1]);
 	return EXIT_USAGE;

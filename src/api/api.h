@@ -16,4 +16,8 @@ void api_staff_me(struct request *r);
 /* Builds the <me> object of API.md for a user. */
 json_t *api_me_json(const struct store_user *u);
 
+/* audit.c */
+void api_audit_list(struct request *r);
+void api_audit_verify(struct request *r);
+
 #endif

@@ -2,13 +2,14 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "audit/audit.h"
 #include "core/log.h"
 #include "http/session.h"
 
 enum { F_USERNAME, F_PASSWORD, F_TOTP };
 const struct jfield api_login_fields[] = {
 	[F_USERNAME] = { "username", J_STRING, true, 1, USERNAME_MAX },
-	[F_PASSWORD] = { "password", J_STRING, true, 1, 1024 },
+	[F_PASSWORD] = { "password", J_STRING, true, 1, 1024, .raw = true },
 	[F_TOTP] = { "totp", J_STRING, false, 0, 16 },
 	{ NULL, J_STRING, false, 0, 0 },
 };
@@ -27,6 +28,22 @@ static void decoy_salt(const char *username, unsigned char salt[PW_SALTBYTES])
 	static const unsigned char key[crypto_generichash_KEYBYTES] = "peluit-decoy-salt-for-unknown";
 	crypto_generichash(salt, PW_SALTBYTES, (const unsigned char *)username, strlen(username),
 	                   key, sizeof key);
+}
+
+static int failure_tx(struct store *st, void *arg)
+{
+	const struct audit_event *ev = arg;
+	return audit_append(st, ev);
+}
+
+/* Records a failed login under the account's username only when the account exists: what
+ * was typed into the username field may be a password. */
+static void audit_failure(struct request *r, bool known)
+{
+	struct audit_event ev = { AUDIT_STAFF_LOGIN_FAILED, NULL, NULL,
+	                          known ? r->user.username : "", known ? NULL : "unknown username" };
+	if (store_tx(r->ctx->store, failure_tx, &ev) != STORE_OK)
+		log_error("login: could not record a failed login in the audit trail");
 }
 
 void api_staff_login(struct request *r)
@@ -56,6 +73,7 @@ void api_staff_login(struct request *r)
 	sodium_memzero(verifier, sizeof verifier);
 	sodium_memzero(kek, sizeof kek);
 	if (!ok) {
+		audit_failure(r, known);
 		reply_error(r, ERR_UNAUTHENTICATED, NULL);
 		return;
 	}

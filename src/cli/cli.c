@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -75,4 +76,24 @@ int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *ex
 		return EXIT_USAGE;
 	}
 	return CLI_CONTINUE;
+}
+
+int cli_open_store(const struct common_opts *o, struct config *cfg, struct store **st)
+{
+	char err[512];
+	if (cli_config(cfg, o) != 0)
+		return -1;
+	*st = store_open(cfg->db_url, cfg->data_dir, false, err, sizeof err);
+	if (!*st) {
+		cli_error("%s", err);
+		return -1;
+	}
+	int have, want;
+	if ((*st)->schema_check((*st)->cls, &have, &want) != STORE_OK) {
+		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
+		          have, want);
+		(*st)->close(*st);
+		return -1;
+	}
+	return 0;
 }

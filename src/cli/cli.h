@@ -37,6 +37,11 @@ int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *ex
  * Returns 0, or prints a one-line error and returns -1. */
 int cli_config(struct config *c, const struct common_opts *o);
 
+struct store;
+/* Builds the configuration and opens its store, checking the schema version. Returns 0, or
+ * prints a one-line error and returns -1. */
+int cli_open_store(const struct common_opts *o, struct config *cfg, struct store **st);
+
 /* Prints "peluit: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -44,5 +49,6 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user_add(int argc, char **argv);
 int cmd_user_list(int argc, char **argv);
+int cmd_audit_verify(int argc, char **argv);
 
 #endif

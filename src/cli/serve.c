@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/refdata.h"
@@ -33,35 +34,45 @@ static const char usage[] =
 
 #define UPKEEP_SECONDS 60
 
-static void upkeep(struct store *st, struct http_server *srv, time_t *last_hour)
+/* Once a minute: expired sessions go, the audit head is signed when it moved; once an hour
+ * the reporter-originated audit entries are appended as a batch without times. */
+static void upkeep(struct store *st, const struct instance_keys *keys, struct http_server *srv,
+                   time_t *last_hour)
 {
 	time_t now = time(NULL);
 	if (st->session_purge(st->cls, now, now - STAFF_IDLE_SECONDS) != STORE_OK)
 		log_error("upkeep: could not purge expired sessions");
 	if (now - *last_hour >= 3600) {
+		int n;
+		if (audit_flush_reporter(st, &n) != STORE_OK)
+			log_error("upkeep: could not append the hourly batch of reporter audit entries");
 		log_info("reporter requests in the last hour: %lu (counted, not logged)",
 		         http_take_reporter_count(srv));
 		*last_hour = now;
 	}
+	if (audit_sign_server(st, keys->audit_sk) != STORE_OK)
+		log_error("upkeep: could not sign the audit trail's head");
 }
 
 static int serve(const struct config *cfg)
 {
 	char err[512], path[4200];
-	unsigned char *master = NULL;
+	struct instance_keys keys;
 	config_path(cfg, "secrets", path, sizeof path);
-	if (secrets_load(path, &master, err, sizeof err) != 0) {
+	if (instance_keys_load(path, &keys, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		return EXIT_FAIL;
 	}
-	sodium_free(master); /* proves the secrets are there; later issues keep their subkeys */
 	if (refdata_load(err, sizeof err) != 0) {
 		cli_error("%s", err);
+		instance_keys_free(&keys);
 		return EXIT_FAIL;
 	}
 	struct tmpl_set *templates = pages_load_templates(err, sizeof err);
 	if (!templates) {
 		cli_error("templates: %s", err);
+		refdata_free();
+		instance_keys_free(&keys);
 		return EXIT_FAIL;
 	}
 	struct store *st = store_open(cfg->db_url, cfg->data_dir, false, err, sizeof err);
@@ -72,7 +83,7 @@ static int serve(const struct config *cfg)
 		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
 		          have, want);
 	} else {
-		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates };
+		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates, .keys = &keys };
 		struct http_server *srv = http_start(&ctx, err, sizeof err);
 		if (!srv) {
 			cli_error("%s", err);
@@ -94,10 +105,12 @@ static int serve(const struct config *cfg)
 			time_t last_hour = time(NULL);
 			int sig;
 			while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
-				upkeep(st, srv, &last_hour);
+				upkeep(st, &keys, srv, &last_hour);
 			log_info("received %s: finishing requests in flight", strsignal(sig));
 			unsigned long counted = http_stop(srv, 30);
 			log_info("reporter requests since the last count: %lu", counted);
+			if (audit_sign_server(st, keys.audit_sk) != STORE_OK)
+				log_error("could not sign the audit trail's head at shutdown");
 			rc = EXIT_OK;
 		}
 	}
@@ -105,6 +118,7 @@ static int serve(const struct config *cfg)
 		st->close(st);
 	tmpl_set_free(templates);
 	refdata_free();
+	instance_keys_free(&keys);
 	if (rc == EXIT_OK)
 		log_info("stopped");
 	return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/policy.h"
@@ -44,28 +45,14 @@ static int read_password_file(const char *path, char *buf, size_t len)
 
 static int insert(struct store *st, void *arg)
 {
-	return st->user_insert(st->cls, arg);
+	const struct store_user *u = arg;
+	int rc = st->user_insert(st->cls, u);
+	if (rc == STORE_OK)
+		rc = audit_append(st, &(struct audit_event){ AUDIT_USER_CREATED, NULL, NULL,
+		                                             u->username, u->role });
+	return rc;
 }
 
-static int open_store(const struct common_opts *o, struct config *cfg, struct store **st)
-{
-	char err[512];
-	if (cli_config(cfg, o) != 0)
-		return -1;
-	*st = store_open(cfg->db_url, cfg->data_dir, false, err, sizeof err);
-	if (!*st) {
-		cli_error("%s", err);
-		return -1;
-	}
-	int have, want;
-	if ((*st)->schema_check((*st)->cls, &have, &want) != STORE_OK) {
-		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
-		          have, want);
-		(*st)->close(*st);
-		return -1;
-	}
-	return 0;
-}
 
 int cmd_user_add(int argc, char **argv)
 {
@@ -117,7 +104,7 @@ int cmd_user_add(int argc, char **argv)
 	}
 	struct config cfg;
 	struct store *st;
-	if (open_store(&o, &cfg, &st) != 0) {
+	if (cli_open_store(&o, &cfg, &st) != 0) {
 		sodium_memzero(password, sizeof password);
 		return EXIT_FAIL;
 	}
@@ -169,7 +156,7 @@ int cmd_user_list(int argc, char **argv)
 		return parsed;
 	struct config cfg;
 	struct store *st;
-	if (crypto_init(1) != 0 || open_store(&o, &cfg, &st) != 0)
+	if (crypto_init(1) != 0 || cli_open_store(&o, &cfg, &st) != 0)
 		return EXIT_FAIL;
 	printf("%-20s %-13s %-9s %-10s %s\n", "USERNAME", "ROLE", "STATE", "CREATED", "NAME");
 	int rc = st->user_list(st->cls, print_user, NULL);

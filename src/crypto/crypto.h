@@ -31,6 +31,18 @@ int secrets_create(const char *path, char *err, size_t errlen);
  * sodium_free). Refuses a file readable by others. Returns 0, or -1 with err set. */
 int secrets_load(const char *path, unsigned char **master, char *err, size_t errlen);
 
+/* The per-purpose keys of an instance, derived from the master secret. Secret parts live in
+ * guarded memory. */
+struct instance_keys {
+	unsigned char *audit_sk;                             /* Ed25519, 64 bytes */
+	unsigned char audit_pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char *receipt_pepper;                       /* 32 bytes */
+};
+
+/* Loads the secrets file and derives the instance keys. Returns 0, or -1 with err set. */
+int instance_keys_load(const char *path, struct instance_keys *k, char *err, size_t errlen);
+void instance_keys_free(struct instance_keys *k);
+
 /* ---- passwords (SECURITY.md: one Argon2id run yields verifier and key-encryption key) ---- */
 
 #define PW_SALTBYTES crypto_pwhash_SALTBYTES

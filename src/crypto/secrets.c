@@ -72,3 +72,35 @@ int secrets_load(const char *path, unsigned char **master, char *err, size_t err
 	*master = key;
 	return 0;
 }
+
+int instance_keys_load(const char *path, struct instance_keys *k, char *err, size_t errlen)
+{
+	unsigned char *master;
+	memset(k, 0, sizeof *k);
+	if (secrets_load(path, &master, err, errlen) != 0)
+		return -1;
+	unsigned char *seed = sodium_malloc(crypto_sign_SEEDBYTES);
+	k->audit_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	k->receipt_pepper = sodium_malloc(32);
+	if (!seed || !k->audit_sk || !k->receipt_pepper) {
+		sodium_free(master);
+		sodium_free(seed);
+		instance_keys_free(k);
+		snprintf(err, errlen, "out of guarded memory");
+		return -1;
+	}
+	crypto_kdf_derive_from_key(seed, crypto_sign_SEEDBYTES, SECRET_AUDIT_SIGNING, "instance",
+	                           master);
+	crypto_sign_seed_keypair(k->audit_pk, k->audit_sk, seed);
+	crypto_kdf_derive_from_key(k->receipt_pepper, 32, SECRET_RECEIPT_PEPPER, "instance", master);
+	sodium_free(seed);
+	sodium_free(master);
+	return 0;
+}
+
+void instance_keys_free(struct instance_keys *k)
+{
+	sodium_free(k->audit_sk); /* sodium_free wipes, and accepts NULL */
+	sodium_free(k->receipt_pepper);
+	k->audit_sk = k->receipt_pepper = NULL;
+}

@@ -50,7 +50,7 @@ enum route_flags {
 	ROUTE_PAGE = 1 << 1,   /* an HTML page: errors are pages too */
 };
 
-/* A declared JSON input field. Strings are trimmed and counted in code points. */
+/* A declared JSON input field. Strings are trimmed (unless raw) and counted in code points. */
 enum jtype { J_STRING, J_BOOL, J_INT };
 
 struct jfield {
@@ -58,6 +58,7 @@ struct jfield {
 	enum jtype type;
 	bool required;
 	long long min, max; /* J_STRING: length in code points; J_INT: value */
+	bool raw;           /* J_STRING kept exactly as sent (passwords): never trimmed */
 };
 
 union jval {
@@ -86,6 +87,7 @@ struct server_ctx {
 	const struct config *cfg;
 	struct store *store;
 	const struct tmpl_set *templates;
+	const struct instance_keys *keys;
 };
 
 struct request {
@@ -168,6 +170,9 @@ const char *req_query(struct request *r, const char *name);
 const char *req_header(struct request *r, const char *name);
 /* A cookie, or NULL. */
 const char *req_cookie(struct request *r, const char *name);
+
+/* ?page=1&per_page=50 (per_page at most 200). Returns 0, or -1 after replying 400. */
+int req_pagination(struct request *r, int64_t *page, int64_t *per_page);
 
 /* Validates r->json against the route's declared fields into r->in / r->present.
  * Returns 0, or -1 after replying 400 naming the field. */

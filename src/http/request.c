@@ -78,15 +78,15 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* A trimmed, request-owned copy of a string value. */
-static const char *trimmed(struct request *r, int slot, const char *s, size_t *len)
+/* A request-owned copy of a string value, trimmed unless `raw`. */
+static const char *owned_copy(struct request *r, int slot, const char *s, size_t *len, bool raw)
 {
 	size_t n = *len;
-	while (n && strchr(" \t\r\n", *s)) {
+	while (!raw && n && strchr(" \t\r\n", *s)) {
 		s++;
 		n--;
 	}
-	while (n && strchr(" \t\r\n", s[n - 1]))
+	while (!raw && n && strchr(" \t\r\n", s[n - 1]))
 		n--;
 	char *copy = malloc(n + 1);
 	if (!copy)
@@ -119,7 +119,7 @@ int req_parse_fields(struct request *r)
 		case J_STRING:
 			if (json_is_string(v)) {
 				size_t len = json_string_length(v);
-				const char *s = trimmed(r, i, json_string_value(v), &len);
+				const char *s = owned_copy(r, i, json_string_value(v), &len, f[i].raw);
 				if (!s) {
 					reply_error(r, ERR_INTERNAL, NULL);
 					return -1;
@@ -149,6 +149,36 @@ int req_parse_fields(struct request *r)
 			return -1;
 		}
 		r->present[i] = true;
+	}
+	return 0;
+}
+
+/* A whole number in [min, max] from the query, or `def` when absent. -1 when malformed. */
+static int query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t def,
+                     int64_t *out)
+{
+	const char *v = req_query(r, name);
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (end == v || *end || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int req_pagination(struct request *r, int64_t *page, int64_t *per_page)
+{
+	if (query_int(r, "page", 1, 1000000, 1, page) != 0) {
+		reply_error(r, ERR_INVALID_FIELD, "page");
+		return -1;
+	}
+	if (query_int(r, "per_page", 1, 200, 50, per_page) != 0) {
+		reply_error(r, ERR_INVALID_FIELD, "per_page");
+		return -1;
 	}
 	return 0;
 }

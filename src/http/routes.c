@@ -12,6 +12,10 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/staff/logout", api_staff_logout, WHO_STAFF, BODY_NONE, NULL, 0 },
 	{ M_GET, "/api/v1/staff/me", api_staff_me, WHO_STAFF, BODY_NONE, NULL, 0 },
 
+	{ M_GET, "/api/v1/staff/audit", api_audit_list, WHO_ADMIN | WHO_SUPERVISOR, BODY_NONE, NULL, 0 },
+	{ M_GET, "/api/v1/staff/audit/verify", api_audit_verify, WHO_ADMIN | WHO_SUPERVISOR, BODY_NONE,
+	  NULL, 0 },
+
 	/* pages */
 	{ M_GET, "/", page_landing, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
 	{ M_GET, "/static/{file}", page_static, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },

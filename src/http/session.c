@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "core/log.h"
 #include "http/session.h"
 
@@ -72,9 +73,24 @@ static void set_cookie(struct request *r, const char *value, int max_age)
 	reply_header(r, "Set-Cookie", cookie);
 }
 
+struct begin_tx {
+	const struct store_session *s;
+	const struct store_user *u;
+};
+
+/* The session and its audit entry, in one transaction. */
+static int begin_tx(struct store *st, void *arg)
+{
+	struct begin_tx *b = arg;
+	int rc = st->session_insert(st->cls, b->s);
+	if (rc == STORE_OK)
+		rc = audit_append(st, &(struct audit_event){ AUDIT_STAFF_LOGIN, b->u->id,
+		                                             b->u->username, b->u->username, NULL });
+	return rc;
+}
+
 int session_begin(struct request *r, char token_b64[TOKEN_CHARS + 1], char csrf[TOKEN_CHARS + 1])
 {
-	const struct store *st = r->ctx->store;
 	unsigned char token[SESSION_TOKEN_BYTES];
 	struct store_session s = { 0 };
 	randombytes_buf(token, sizeof token);
@@ -82,7 +98,7 @@ int session_begin(struct request *r, char token_b64[TOKEN_CHARS + 1], char csrf[
 	snprintf(s.user_id, sizeof s.user_id, "%s", r->user.id);
 	s.created_at = s.last_seen = time(NULL);
 	s.expires_at = s.created_at + STAFF_MAX_SECONDS;
-	int rc = st->session_insert(st->cls, &s);
+	int rc = store_tx(r->ctx->store, begin_tx, &(struct begin_tx){ &s, &r->user });
 	crypto_b64(token_b64, TOKEN_CHARS + 1, token, sizeof token);
 	session_csrf(csrf, token);
 	sodium_memzero(token, sizeof token);
@@ -94,10 +110,19 @@ int session_begin(struct request *r, char token_b64[TOKEN_CHARS + 1], char csrf[
 	return 0;
 }
 
+static int end_tx(struct store *st, void *arg)
+{
+	struct request *r = arg;
+	int rc = st->session_delete(st->cls, r->session_lookup);
+	if (rc == STORE_OK)
+		rc = audit_append(st, &(struct audit_event){ AUDIT_STAFF_LOGOUT, r->user.id,
+		                                             r->user.username, r->user.username, NULL });
+	return rc;
+}
+
 int session_end(struct request *r)
 {
-	const struct store *st = r->ctx->store;
-	if (st->session_delete(st->cls, r->session_lookup) != STORE_OK) {
+	if (store_tx(r->ctx->store, end_tx, r) != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return -1;
 	}

@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "store/store.h"
 
-#define STMT_CACHE 32
+#define STMT_CACHE 96
 
 struct conn {
 	sqlite3 *db;
@@ -451,6 +451,202 @@ static int sq_session_purge(void *cls, int64_t now, int64_t idle_before)
 	return run(q, st);
 }
 
+/* ---- audit ---- */
+
+static int sq_audit_head(void *cls, int64_t *seq, unsigned char hash[32])
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	*seq = 0;
+	memset(hash, 0, 32);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		copy_blob(hash, 32, st, 1);
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_audit_insert(void *cls, const struct store_audit *e)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO audit (seq, at, actor_id, actor, action, subject, "
+	                           "detail, prev, hash) VALUES (?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, e->seq);
+	sqlite3_bind_int64(st, 2, e->at);
+	bind_text(st, 3, e->actor_id);
+	bind_text(st, 4, e->actor);
+	bind_text(st, 5, e->action);
+	bind_text(st, 6, e->subject);
+	bind_text(st, 7, e->detail);
+	bind_blob(st, 8, e->prev, sizeof e->prev);
+	bind_blob(st, 9, e->hash, sizeof e->hash);
+	return run(q, st);
+}
+
+#define AUDIT_COLS "seq, at, actor_id, actor, action, subject, detail, prev, hash"
+
+static void read_audit(sqlite3_stmt *st, struct store_audit *e)
+{
+	e->seq = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	copy_text(e->actor_id, sizeof e->actor_id, st, 2);
+	copy_text(e->actor, sizeof e->actor, st, 3);
+	copy_text(e->action, sizeof e->action, st, 4);
+	copy_text(e->subject, sizeof e->subject, st, 5);
+	copy_text(e->detail, sizeof e->detail, st, 6);
+	copy_blob(e->prev, sizeof e->prev, st, 7);
+	copy_blob(e->hash, sizeof e->hash, st, 8);
+}
+
+static int each_audit(struct sq *q, sqlite3_stmt *st, store_audit_cb cb, void *arg)
+{
+	if (!st)
+		return STORE_ERR;
+	struct store_audit e;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_audit(st, &e);
+		if (cb(arg, &e) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_audit_each(void *cls, store_audit_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	return each_audit(q, stmt(q, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq"), cb, arg);
+}
+
+/* The filter's WHERE clause binds: ?1 actor, ?2 action, ?3 subject, ?4 from, ?5 to. */
+#define AUDIT_WHERE " WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) AND " \
+                    "(?3 IS NULL OR subject = ?3) AND (?4 IS NULL OR at >= ?4) AND "       \
+                    "(?5 IS NULL OR at <= ?5)"
+
+static void bind_filter(sqlite3_stmt *st, const struct store_audit_filter *f)
+{
+	if (f->actor)
+		bind_text(st, 1, f->actor);
+	if (f->action)
+		bind_text(st, 2, f->action);
+	if (f->subject)
+		bind_text(st, 3, f->subject);
+	if (f->from)
+		sqlite3_bind_int64(st, 4, f->from);
+	if (f->to)
+		sqlite3_bind_int64(st, 5, f->to);
+}
+
+static int sq_audit_page(void *cls, const struct store_audit_filter *f, int64_t offset,
+                         int64_t limit, store_audit_cb cb, void *arg, int64_t *total)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT count(*) FROM audit" AUDIT_WHERE);
+	if (!st)
+		return STORE_ERR;
+	bind_filter(st, f);
+	int rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc_of(q, rc);
+	st = stmt(q, "SELECT " AUDIT_COLS " FROM audit" AUDIT_WHERE
+	             " ORDER BY seq DESC LIMIT ?6 OFFSET ?7");
+	if (!st)
+		return STORE_ERR;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 6, limit);
+	sqlite3_bind_int64(st, 7, offset);
+	return each_audit(q, st, cb, arg);
+}
+
+static int sq_audit_sig_insert(void *cls, const struct store_audit_sig *s)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT OR REPLACE INTO audit_sigs (seq, signer_id, signed_at, sig) "
+	                           "VALUES (?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, s->seq);
+	bind_text(st, 2, s->signer_id);
+	sqlite3_bind_int64(st, 3, s->signed_at);
+	bind_blob(st, 4, s->sig, sizeof s->sig);
+	return run(q, st);
+}
+
+static int sq_audit_sig_each(void *cls, store_audit_sig_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT seq, signer_id, signed_at, sig FROM audit_sigs ORDER BY seq");
+	if (!st)
+		return STORE_ERR;
+	struct store_audit_sig s;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s.seq = sqlite3_column_int64(st, 0);
+		copy_text(s.signer_id, sizeof s.signer_id, st, 1);
+		s.signed_at = sqlite3_column_int64(st, 2);
+		copy_blob(s.sig, sizeof s.sig, st, 3);
+		if (cb(arg, &s) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_audit_last_signed(void *cls, bool server, int64_t *seq)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, server ? "SELECT max(seq) FROM audit_sigs WHERE signer_id = ''"
+	                                  : "SELECT max(seq) FROM audit_sigs WHERE signer_id <> ''");
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc_of(q, rc);
+}
+
+static int sq_audit_pending_insert(void *cls, const char *action, const char *subject)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO audit_pending (action, subject) VALUES (?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, action);
+	bind_text(st, 2, subject);
+	return run(q, st);
+}
+
+static int sq_audit_pending_take(void *cls, store_pending_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT action, subject FROM audit_pending");
+	if (!st)
+		return STORE_ERR;
+	int rc, r = STORE_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = cb(arg, (const char *)sqlite3_column_text(st, 0),
+		            (const char *)sqlite3_column_text(st, 1))) != STORE_OK)
+			break;
+	sqlite3_reset(st);
+	if (r != STORE_OK)
+		return r;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc_of(q, rc);
+	return run(q, stmt(q, "DELETE FROM audit_pending"));
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -496,6 +692,15 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.session_touch = sq_session_touch,
 		.session_delete = sq_session_delete,
 		.session_purge = sq_session_purge,
+		.audit_head = sq_audit_head,
+		.audit_insert = sq_audit_insert,
+		.audit_each = sq_audit_each,
+		.audit_page = sq_audit_page,
+		.audit_sig_insert = sq_audit_sig_insert,
+		.audit_sig_each = sq_audit_sig_each,
+		.audit_last_signed = sq_audit_last_signed,
+		.audit_pending_insert = sq_audit_pending_insert,
+		.audit_pending_take = sq_audit_pending_take,
 		.close = sq_close,
 	};
 	return &q->store;

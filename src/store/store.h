@@ -45,6 +45,36 @@ struct store_session {
 
 typedef int (*store_user_cb)(void *arg, const struct store_user *u);
 
+struct store_audit {
+	int64_t seq;
+	int64_t at; /* unix seconds; 0 when not recorded (reporter-originated) */
+	char actor_id[ID_CHARS + 1];
+	char actor[USERNAME_MAX + 1];
+	char action[40];
+	char subject[128];
+	char detail[256];
+	unsigned char prev[32], hash[32];
+};
+
+struct store_audit_sig {
+	int64_t seq;
+	char signer_id[ID_CHARS + 1]; /* "" for the server */
+	int64_t signed_at;
+	unsigned char sig[64];
+};
+
+/* Filters of the audit listing; NULL or 0 means any. */
+struct store_audit_filter {
+	const char *actor;   /* username */
+	const char *action;
+	const char *subject;
+	int64_t from, to;    /* unix seconds, inclusive */
+};
+
+typedef int (*store_audit_cb)(void *arg, const struct store_audit *e);
+typedef int (*store_audit_sig_cb)(void *arg, const struct store_audit_sig *s);
+typedef int (*store_pending_cb)(void *arg, const char *action, const char *subject);
+
 struct store {
 	void *cls;
 	const char *backend; /* "sqlite" */
@@ -76,6 +106,24 @@ struct store {
 	int (*session_delete)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES]);
 	/* Deletes sessions idle since before idle_before or past their absolute expiry. */
 	int (*session_purge)(void *cls, int64_t now, int64_t idle_before);
+
+	/* The audit trail. The head (seq 0 and a zero hash when empty) must be read in the same
+	 * write transaction as the insert that follows it. */
+	int (*audit_head)(void *cls, int64_t *seq, unsigned char hash[32]);
+	int (*audit_insert)(void *cls, const struct store_audit *e);
+	/* Every entry, oldest first. */
+	int (*audit_each)(void *cls, store_audit_cb cb, void *arg);
+	/* A page of entries, newest first, and the number matching in all. */
+	int (*audit_page)(void *cls, const struct store_audit_filter *f, int64_t offset,
+	                  int64_t limit, store_audit_cb cb, void *arg, int64_t *total);
+	int (*audit_sig_insert)(void *cls, const struct store_audit_sig *s);
+	/* Every head signature, by seq. */
+	int (*audit_sig_each)(void *cls, store_audit_sig_cb cb, void *arg);
+	/* The highest seq signed by the server (server true) or by anyone else; 0 if none. */
+	int (*audit_last_signed)(void *cls, bool server, int64_t *seq);
+	int (*audit_pending_insert)(void *cls, const char *action, const char *subject);
+	/* Calls cb for each queued reporter entry, then deletes them all. In a transaction. */
+	int (*audit_pending_take)(void *cls, store_pending_cb cb, void *arg);
 
 	/* Closes the calling thread's connection and frees the store. */
 	void (*close)(struct store *s);

@@ -715,3 +715,36 @@ int raw_request(const struct server *s, const char *data, size_t len, long timeo
 		free(in.p);
 	return code;
 }
+
+char *staff_login(const struct server *s, const char *user, const char *pw, char **csrf)
+{
+	json_t *o = json_pack("{s:s, s:s}", "username", user, "password", pw);
+	char *body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	struct response r;
+	http_post(s, "/api/v1/staff/login", NULL, body, &r);
+	free(body);
+	const char *t = json_string_value(json_object_get(r.json, "token"));
+	const char *c = json_string_value(json_object_get(r.json, "csrf"));
+	char *tok = r.status == 200 && t && c ? strdup(t) : NULL;
+	if (tok && csrf)
+		*csrf = strdup(c);
+	response_free(&r);
+	return tok;
+}
+
+char *bearer_header(const char *token)
+{
+	char *h;
+	return asprintf(&h, "Authorization: Bearer %s", token) < 0 ? NULL : h;
+}
+
+int http_get_as(const struct server *s, const char *token, const char *path,
+                struct response *out)
+{
+	char *h = bearer_header(token);
+	const char *hv[2] = { h, NULL };
+	int rc = http_get(s, path, hv, out);
+	free(h);
+	return rc;
+}

@@ -84,6 +84,15 @@ int http_post(const struct server *s, const char *path, const char *const *heade
               const char *body, struct response *out);
 void response_free(struct response *r);
 
+/* Signs in as a staff user. Returns the token (malloc'd) and, when csrf is not NULL, the CSRF
+ * value (malloc'd); NULL when the login did not answer 200. */
+char *staff_login(const struct server *s, const char *user, const char *pw, char **csrf);
+/* "Authorization: Bearer TOKEN", malloc'd. */
+char *bearer_header(const char *token);
+/* GET with a bearer token. */
+int http_get_as(const struct server *s, const char *token, const char *path,
+                struct response *out);
+
 /* The value of the n-th (0-based) header of that name, case-insensitive; NULL if absent. */
 const char *response_header_n(const struct response *r, const char *name, size_t n);
 const char *response_header(const struct response *r, const char *name);

@@ -163,19 +163,8 @@ static char *login_body(const char *user, const char *pw)
 /* Logs in; returns the token (malloc'd) and *csrf (malloc'd, optional). */
 static char *login(const char *user, const char *pw, char **csrf)
 {
-	char *body = login_body(user, pw);
-	struct response r;
-	http_post(&srv, "/api/v1/staff/login", NULL, body, &r);
-	free(body);
-	assert_status(&r, 200);
-	const char *t = json_string_value(json_object_get(r.json, "token"));
-	const char *c = json_string_value(json_object_get(r.json, "csrf"));
-	assert_non_null(t);
-	assert_non_null(c);
-	char *tok = strdup(t);
-	if (csrf)
-		*csrf = strdup(c);
-	response_free(&r);
+	char *tok = staff_login(&srv, user, pw, csrf);
+	assert_non_null(tok);
 	return tok;
 }
 
@@ -195,10 +184,7 @@ static void get_me(const char *auth, const char *cookie, struct response *out)
 
 static char *bearer(const char *token)
 {
-	char *h;
-	if (asprintf(&h, "Authorization: Bearer %s", token) < 0)
-		return NULL;
-	return h;
+	return bearer_header(token);
 }
 
 static char *header_line(const char *name, const char *value)

@@ -105,10 +105,11 @@ static void test_reporter_paths(void **state)
 /* ---- declared fields ---- */
 
 static const struct jfield fields[] = {
-	{ "name", J_STRING, true, 1, 5 },
-	{ "flag", J_BOOL, false, 0, 0 },
-	{ "n", J_INT, false, 1, 10 },
-	{ NULL, J_STRING, false, 0, 0 },
+	{ "name", J_STRING, true, 1, 5, false },
+	{ "flag", J_BOOL, false, 0, 0, false },
+	{ "n", J_INT, false, 1, 10, false },
+	{ "pw", J_STRING, false, 1, 10, true },
+	{ NULL, J_STRING, false, 0, 0, false },
 };
 static const struct route froute = { M_POST, "/f", h_noop, WHO_PUBLIC, BODY_JSON, fields, 0 };
 
@@ -153,6 +154,10 @@ static void test_fields_ok(void **state)
 	assert_true(r.present[0]);
 	assert_false(r.present[1]);
 	assert_int_equal(r.in[2].i, 3);
+	done(&r);
+	/* raw strings (passwords) are kept exactly, spaces included */
+	assert_int_equal(parse(&r, "{\"name\":\"a\",\"pw\":\" p w \"}"), 0);
+	assert_string_equal(r.in[3].s, " p w ");
 	done(&r);
 }
 
