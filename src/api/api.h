@@ -13,8 +13,26 @@ extern const struct jfield api_login_fields[];
 void api_staff_login(struct request *r);
 void api_staff_logout(struct request *r);
 void api_staff_me(struct request *r);
-/* Builds the <me> object of API.md for a user. */
-json_t *api_me_json(const struct store_user *u);
+/* staff_account.c */
+extern const struct jfield api_activate_fields[], api_recover_fields[], api_password_fields[],
+	api_totp_code_fields[];
+void api_staff_activate(struct request *r);
+void api_staff_recover(struct request *r);
+void api_staff_password(struct request *r);
+void api_staff_totp_begin(struct request *r);
+void api_staff_totp_confirm(struct request *r);
+void api_staff_totp_disable(struct request *r);
+/* users.c */
+extern const struct jfield api_user_create_fields[], api_user_patch_fields[],
+	api_user_confirm_fields[];
+void api_users_list(struct request *r);
+void api_users_pending(struct request *r);
+void api_users_create(struct request *r);
+void api_users_patch(struct request *r);
+void api_users_confirm(struct request *r);
+/* settings.c */
+void api_settings_get(struct request *r);
+void api_settings_patch(struct request *r);
 
 /* audit.c */
 void api_audit_list(struct request *r);

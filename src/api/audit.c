@@ -2,6 +2,7 @@
  * GET /api/v1/staff/audit/verify, for admins and supervisors. */
 #include <string.h>
 
+#include "accounts/trust.h"
 #include "api/api.h"
 #include "audit/audit.h"
 #include "core/timeutil.h"
@@ -63,7 +64,7 @@ void api_audit_list(struct request *r)
 void api_audit_verify(struct request *r)
 {
 	struct audit_verdict v;
-	if (audit_verify_instance(r->ctx->store, r->ctx->keys, &v) != STORE_OK) {
+	if (trust_audit_verify(r->ctx->trust, r->ctx->store, r->ctx->keys, &v) != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}

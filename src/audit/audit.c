@@ -319,23 +319,6 @@ int audit_verify(struct store *st, const unsigned char server_pk[crypto_sign_PUB
 	return rc;
 }
 
-/* Supervisors' signing keys arrive with their key pairs and certificates (staff accounts);
- * until then no supervisor signature can be trusted, and none can have been made. */
-static int no_trusted_supervisors(void *arg, const char *user_id,
-                                  unsigned char pk[crypto_sign_PUBLICKEYBYTES])
-{
-	(void)arg;
-	(void)user_id;
-	(void)pk;
-	return -1;
-}
-
-int audit_verify_instance(struct store *st, const struct instance_keys *keys,
-                          struct audit_verdict *v)
-{
-	return audit_verify(st, keys->audit_pk, no_trusted_supervisors, NULL, v);
-}
-
 json_t *audit_verdict_json(const struct audit_verdict *v)
 {
 	char head[AUDIT_HASHBYTES * 2 + 1];

@@ -121,11 +121,6 @@ struct audit_verdict {
 int audit_verify(struct store *st, const unsigned char server_pk[crypto_sign_PUBLICKEYBYTES],
                  audit_signer_pk_fn signer_pk, void *arg, struct audit_verdict *v);
 
-/* audit_verify with this instance's trust: the server key of `keys`, and supervisors whose
- * signing key is trusted through their certificate. */
-int audit_verify_instance(struct store *st, const struct instance_keys *keys,
-                          struct audit_verdict *v);
-
 /* The verdict as the JSON object of API.md ({ok, entries, head, first_bad,
  * supervisor_signed_through}, plus server_signed_through and problem). */
 struct json_t;

@@ -2,6 +2,7 @@
  * exits 1 naming the first bad entry. */
 #include <stdio.h>
 
+#include "accounts/trust.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "store/store.h"
@@ -31,8 +32,15 @@ int cmd_audit_verify(int argc, char **argv)
 		st->close(st);
 		return EXIT_FAIL;
 	}
+	struct trust trust;
 	struct audit_verdict v;
-	rc = audit_verify_instance(st, &keys, &v);
+	if (trust_load(cfg.data_dir, &trust, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		instance_keys_free(&keys);
+		st->close(st);
+		return EXIT_FAIL;
+	}
+	rc = trust_audit_verify(&trust, st, &keys, &v);
 	instance_keys_free(&keys);
 	st->close(st);
 	if (rc != STORE_OK) {

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts/settings.h"
+#include "accounts/trust.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -36,10 +38,13 @@ static const char usage[] =
 
 /* Once a minute: expired sessions go, the audit head is signed when it moved; once an hour
  * the reporter-originated audit entries are appended as a batch without times. */
-static void upkeep(struct store *st, const struct instance_keys *keys, struct http_server *srv,
-                   time_t *last_hour)
+static void upkeep(struct store *st, const struct instance_keys *keys, struct trust *trust,
+                   const char *data_dir, struct http_server *srv, time_t *last_hour)
 {
 	time_t now = time(NULL);
+	char err[512];
+	if (!trust->present && trust_load(data_dir, trust, err, sizeof err) != 0)
+		log_error("upkeep: %s", err);
 	if (st->session_purge(st->cls, now, now - STAFF_IDLE_SECONDS) != STORE_OK)
 		log_error("upkeep: could not purge expired sessions");
 	if (now - *last_hour >= 3600) {
@@ -52,17 +57,26 @@ static void upkeep(struct store *st, const struct instance_keys *keys, struct ht
 	}
 	if (audit_sign_server(st, keys->audit_sk) != STORE_OK)
 		log_error("upkeep: could not sign the audit trail's head");
+	if (settings_refresh(st) != STORE_OK) /* changes made on other servers */
+		log_error("upkeep: could not read the settings");
 }
 
 static int serve(const struct config *cfg)
 {
 	char err[512], path[4200];
 	struct instance_keys keys;
+	struct trust trust = { 0 };
 	config_path(cfg, "secrets", path, sizeof path);
 	if (instance_keys_load(path, &keys, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		return EXIT_FAIL;
 	}
+	if (trust_load(cfg->data_dir, &trust, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		instance_keys_free(&keys);
+		return EXIT_FAIL;
+	}
+	settings_init(cfg);
 	if (refdata_load(err, sizeof err) != 0) {
 		cli_error("%s", err);
 		instance_keys_free(&keys);
@@ -82,8 +96,14 @@ static int serve(const struct config *cfg)
 	} else if (st->schema_check(st->cls, &have, &want) != STORE_OK) {
 		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
 		          have, want);
+	} else if (settings_refresh(st) != STORE_OK) {
+		cli_error("could not read the settings from the database");
 	} else {
-		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates, .keys = &keys };
+		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates, .keys = &keys,
+		                          .trust = &trust };
+		if (!trust.present)
+			log_info("no trust root yet: create the first supervisor with 'peluit user add "
+			         "--role supervisor --password-file F'; reports are refused until then");
 		struct http_server *srv = http_start(&ctx, err, sizeof err);
 		if (!srv) {
 			cli_error("%s", err);
@@ -105,7 +125,7 @@ static int serve(const struct config *cfg)
 			time_t last_hour = time(NULL);
 			int sig;
 			while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
-				upkeep(st, &keys, srv, &last_hour);
+				upkeep(st, &keys, &trust, cfg->data_dir, srv, &last_hour);
 			log_info("received %s: finishing requests in flight", strsignal(sig));
 			unsigned long counted = http_stop(srv, 30);
 			log_info("reporter requests since the last count: %lu", counted);

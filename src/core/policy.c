@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/assets.h"
 #include "core/policy.h"
 
 bool policy_username_valid(const char *u)
@@ -55,6 +56,22 @@ bool policy_name_valid(const char *name)
 	return true;
 }
 
+/* Whether the password is in web/data/common-passwords.txt (case ignored). */
+static bool is_common(const char *password)
+{
+	const struct asset *a = asset_find("data/common-passwords.txt");
+	size_t n = strlen(password);
+	const char *p = a ? (const char *)a->data : "";
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (*p != '#' && len == n && strncasecmp(p, password, n) == 0)
+			return true;
+		p += len + (eol != NULL);
+	}
+	return false;
+}
+
 const char *policy_password_problem(const char *password, const char *username, enum lang lang)
 {
 	long n = utf8_count(password);
@@ -67,5 +84,8 @@ const char *policy_password_problem(const char *password, const char *username, 
 	if (!strcasecmp(password, username))
 		return lang == LANG_EN ? "the password must not be the username"
 		                       : "kata sandi tidak boleh sama dengan nama pengguna";
+	if (is_common(password))
+		return lang == LANG_EN ? "this password is too common; choose another"
+		                       : "kata sandi ini terlalu umum; pilih yang lain";
 	return NULL;
 }

@@ -13,7 +13,7 @@ bool policy_role_valid(const char *role);
 /* 1 to 200 code points of UTF-8 without control characters. */
 bool policy_name_valid(const char *name);
 /* NULL when the password is acceptable, else why not, in `lang`: at least 12 characters,
- * not the username. */
+ * not the username, not in the project's list of common passwords. */
 const char *policy_password_problem(const char *password, const char *username, enum lang lang);
 
 #endif

@@ -1,4 +1,5 @@
 /* crypto.c: libsodium set-up, the Argon2id semaphore, ids, tokens and session subkeys. */
+#include <oath.h>
 #include <semaphore.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@ static sem_t argon_slots;
 
 int crypto_init(unsigned slots)
 {
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || oath_init() != OATH_OK)
 		return -1;
 	return sem_init(&argon_slots, 0, slots ? slots : 1);
 }

@@ -43,11 +43,14 @@ enum who {
 	WHO_STAFF = WHO_ADMIN | WHO_INVESTIGATOR | WHO_SUPERVISOR | WHO_LEADER,
 };
 
-enum body_kind { BODY_NONE, BODY_JSON };
+/* BODY_FORM: application/x-www-form-urlencoded (HTML forms), parsed into a JSON object of
+ * strings (a repeated name becomes an array) so declared fields work the same way. */
+enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
 
 enum route_flags {
 	ROUTE_INLINE = 1 << 0, /* no blocking work: runs on the I/O thread */
 	ROUTE_PAGE = 1 << 1,   /* an HTML page: errors are pages too */
+	ROUTE_SETUP = 1 << 2,  /* allowed while a required second factor is not set up yet */
 };
 
 /* A declared JSON input field. Strings are trimmed (unless raw) and counted in code points. */
@@ -75,7 +78,7 @@ struct route {
 	void (*handler)(struct request *r);
 	unsigned who;
 	enum body_kind body;
-	const struct jfield *fields; /* NULL-name terminated; BODY_JSON only */
+	const struct jfield *fields; /* NULL-name terminated; BODY_JSON or BODY_FORM */
 	unsigned flags;
 };
 
@@ -88,6 +91,7 @@ struct server_ctx {
 	struct store *store;
 	const struct tmpl_set *templates;
 	const struct instance_keys *keys;
+	const struct trust *trust;
 };
 
 struct request {
@@ -117,6 +121,9 @@ struct request {
 	bool authed;
 	bool via_cookie;
 	struct store_user user;
+	unsigned char *sk; /* the caller's secret keys (guarded memory), for this request only */
+	bool totp_setup_required;
+	char csrf[TOKEN_CHARS + 1]; /* the session's CSRF value, for forms on pages */
 	unsigned char session_lookup[SESSION_LOOKUP_BYTES];
 
 	/* reply */
@@ -144,6 +151,8 @@ struct request {
 void reply_json(struct request *r, unsigned status, json_t *body);
 /* The error object of API.md; `field` may be NULL. Pages get the error page instead. */
 void reply_error(struct request *r, enum err e, const char *field);
+/* The error of a failed outcome (its own message when it has one). */
+void reply_outcome(struct request *r, const struct outcome *o);
 /* 415 with the accepted types. */
 void reply_unsupported(struct request *r, const char *const *accepted);
 /* A body owned by the caller's static storage (assets). */
@@ -153,6 +162,8 @@ void reply_static(struct request *r, unsigned status, const char *content_type,
 void reply_take(struct request *r, unsigned status, const char *content_type, char *data,
                 size_t len);
 void reply_empty(struct request *r, unsigned status);
+/* 303 See Other to a local path (after a form was handled). */
+void reply_redirect(struct request *r, const char *location);
 /* Adds a response header; the value is copied. */
 void reply_header(struct request *r, const char *name, const char *value);
 
@@ -173,6 +184,10 @@ const char *req_cookie(struct request *r, const char *name);
 
 /* ?page=1&per_page=50 (per_page at most 200). Returns 0, or -1 after replying 400. */
 int req_pagination(struct request *r, int64_t *page, int64_t *per_page);
+
+/* Parses an application/x-www-form-urlencoded body into a JSON object of strings.
+ * Returns NULL when it is malformed or not UTF-8. */
+json_t *form_parse(const char *body, size_t len);
 
 /* Validates r->json against the route's declared fields into r->in / r->present.
  * Returns 0, or -1 after replying 400 naming the field. */

@@ -44,6 +44,12 @@ void reply_empty(struct request *r, unsigned status)
 	r->content_type = NULL;
 }
 
+void reply_redirect(struct request *r, const char *location)
+{
+	reply_empty(r, 303);
+	reply_header(r, "Location", location);
+}
+
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
 	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -64,11 +70,19 @@ static void error_page(struct request *r, enum err e)
 
 void reply_error(struct request *r, enum err e, const char *field)
 {
+	reply_outcome(r, &OUTCOME(e, field, NULL));
+}
+
+void reply_outcome(struct request *r, const struct outcome *o)
+{
+	enum err e = o->err;
+	const char *field = o->field;
 	if (r->html_errors && e != ERR_INTERNAL) {
 		error_page(r, e);
 		return;
 	}
-	json_t *err = json_pack("{s:s,s:s}", "code", err_code(e), "message", err_message(e, r->lang));
+	json_t *err = json_pack("{s:s,s:s}", "code", err_code(e), "message",
+	                        o->message ? o->message : err_message(e, r->lang));
 	if (err && field)
 		json_object_set_new(err, "field", json_string(field));
 	json_t *body = err ? json_pack("{s:o}", "error", err) : NULL;

@@ -1,5 +1,6 @@
 /* request.c: reading a request: query, headers, cookies, language, declared JSON fields. */
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -181,4 +182,81 @@ int req_pagination(struct request *r, int64_t *page, int64_t *per_page)
 		return -1;
 	}
 	return 0;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes one application/x-www-form-urlencoded component in place; returns its length, or
+ * -1 on a bad escape. */
+static long form_decode(char *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			s[o++] = ' ';
+		} else if (s[i] != '%') {
+			s[o++] = s[i];
+		} else {
+			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
+			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			if (hi < 0 || lo < 0)
+				return -1;
+			s[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		}
+	}
+	return (long)o;
+}
+
+json_t *form_parse(const char *body, size_t len)
+{
+	json_t *obj = json_object();
+	char *copy = malloc(len + 1);
+	if (!obj || !copy) {
+		json_decref(obj);
+		free(copy);
+		return NULL;
+	}
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	bool ok = true;
+	for (char *p = copy, *next; ok && p && *p; p = next) {
+		next = strchr(p, '&');
+		if (next)
+			*next++ = '\0';
+		if (!*p)
+			continue;
+		char *eq = strchr(p, '=');
+		char *v = eq ? eq + 1 : p + strlen(p);
+		if (eq)
+			*eq = '\0';
+		long kn = form_decode(p, strlen(p)), vn = form_decode(v, strlen(v));
+		json_t *val = kn >= 0 && vn >= 0 ? json_stringn(v, (size_t)vn) : NULL; /* NULL: not UTF-8 */
+		if (!val || memchr(p, '\0', (size_t)kn)) {
+			json_decref(val);
+			ok = false;
+			break;
+		}
+		p[kn] = '\0';
+		json_t *have = json_object_get(obj, p);
+		if (!have) {
+			json_object_set_new(obj, p, val);
+		} else if (json_is_array(have)) {
+			json_array_append_new(have, val);
+		} else {
+			json_t *arr = json_pack("[O,o]", have, val);
+			json_object_set_new(obj, p, arr);
+		}
+	}
+	sodium_memzero(copy, len); /* may hold a password */
+	free(copy);
+	if (!ok) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts/settings.h"
 #include "core/log.h"
 #include "http/pool.h"
 #include "http/server.h"
@@ -75,13 +76,13 @@ static enum MHD_Result queue(struct request *r)
 	return ok;
 }
 
-static bool is_json_type(const char *ct)
+/* Whether a Content-Type header names `type` (parameters such as charset allowed). */
+static bool is_type(const char *ct, const char *type)
 {
 	if (!ct)
 		return false;
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' ||
-	                                                       ct[n] == ' ');
+	size_t n = strlen(type);
+	return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 /* The first call: route, method, declared body. Early failures are replied here. */
@@ -120,9 +121,13 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 	for (int i = 0; i < m.nparams; i++)
 		r->params[r->nparams++] = strndup(m.params[i].start, m.params[i].len);
 
-	if (m.route->body == BODY_JSON && !is_json_type(req_header(r, "Content-Type"))) {
+	const char *ct = req_header(r, "Content-Type");
+	if (m.route->body == BODY_JSON && !is_type(ct, "application/json")) {
 		static const char *const json_only[] = { "application/json", NULL };
 		reply_unsupported(r, json_only);
+	} else if (m.route->body == BODY_FORM && !is_type(ct, "application/x-www-form-urlencoded")) {
+		static const char *const form_only[] = { "application/x-www-form-urlencoded", NULL };
+		reply_unsupported(r, form_only);
 	} else if (cl && strtoull(cl, NULL, 10) > r->body_max) {
 		reply_error(r, ERR_TOO_LARGE, NULL); /* from the declared length, before reading */
 	}
@@ -171,10 +176,19 @@ static void run(struct request *r)
 			reply_error(r, ERR_INVALID_JSON, NULL);
 			return;
 		}
+	} else if (rt->body == BODY_FORM) {
+		r->json = form_parse(r->body ? r->body : "", r->body_len);
+		if (!r->json) {
+			reply_error(r, ERR_BAD_REQUEST, NULL);
+			return;
+		}
 	}
 	if (!(rt->who & WHO_PUBLIC)) {
-		if (session_authenticate(r) != 0)
+		if (session_authenticate(r) != 0) {
+			if ((rt->flags & ROUTE_PAGE) && r->status == 401)
+				reply_redirect(r, "/staff/login"); /* a page sends people to sign in */
 			return;
+		}
 		static const struct {
 			const char *role;
 			unsigned who;
@@ -186,6 +200,15 @@ static void run(struct request *r)
 				mine = roles[i].who;
 		if (!(rt->who & mine)) {
 			reply_error(r, ERR_FORBIDDEN, NULL);
+			return;
+		}
+		struct settings s;
+		settings_get(&s);
+		r->totp_setup_required = settings_totp_required(&s, r->user.role) && !r->user.totp_enabled;
+		if (r->totp_setup_required && !(rt->flags & ROUTE_SETUP)) {
+			reply_outcome(r, &OUTCOME(ERR_FORBIDDEN, NULL, r->lang == LANG_EN
+			              ? "Set up two-step verification first (your account page)."
+			              : "Aktifkan verifikasi dua langkah terlebih dahulu (halaman akun Anda)."));
 			return;
 		}
 	}
@@ -261,12 +284,16 @@ static void request_free(struct request *r)
 {
 	for (int i = 0; i < r->nparams; i++)
 		free(r->params[i]);
-	for (int i = 0; i < JFIELDS_MAX; i++)
+	for (int i = 0; i < JFIELDS_MAX; i++) {
+		if (r->owned[i])
+			sodium_memzero(r->owned[i], strlen(r->owned[i])); /* may be a password */
 		free(r->owned[i]);
+	}
 	for (int i = 0; i < r->nheaders; i++)
 		free(r->headers[i].value);
 	if (r->body)
 		sodium_memzero(r->body, r->body_len); /* may hold a password */
+	sodium_free(r->sk);
 	free(r->body);
 	json_decref(r->json);
 	if (!r->reply_static)

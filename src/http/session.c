@@ -6,6 +6,7 @@
 
 #include "audit/audit.h"
 #include "core/log.h"
+#include "crypto/keys.h"
 #include "http/session.h"
 
 static const char *bearer(struct request *r)
@@ -43,15 +44,27 @@ int session_authenticate(struct request *r)
 		rc = st->user_by_id(st->cls, s.user_id, &r->user);
 	if (rc == STORE_OK && r->user.disabled)
 		rc = STORE_NONE;
+	if (rc == STORE_OK && s.has_secrets) {
+		unsigned char wrap[32];
+		session_subkey(wrap, SESSION_WRAP, token);
+		r->sk = sk_alloc();
+		if (!r->sk)
+			rc = STORE_ERR;
+		else if (userkeys_unwrap(r->sk, s.secrets, wrap, WRAP_SESSION, r->user.id) != 0)
+			rc = STORE_NONE; /* the account's keys changed since this session began */
+		sodium_memzero(wrap, sizeof wrap);
+	}
 	if (rc != STORE_OK) {
 		sodium_memzero(token, sizeof token);
 		reply_error(r, rc == STORE_NONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL);
 		return -1;
 	}
+	session_csrf(r->csrf, token);
 	if (r->via_cookie && !(r->method & (M_GET | M_HEAD))) {
-		char want[TOKEN_CHARS + 1];
+		const char *want = r->csrf;
 		const char *got = req_header(r, "X-CSRF-Token");
-		session_csrf(want, token);
+		if (!got) /* HTML forms send it as a field */
+			got = json_string_value(json_object_get(r->json, "csrf"));
 		if (!got || !crypto_str_equal(got, want)) {
 			sodium_memzero(token, sizeof token);
 			reply_error(r, ERR_CSRF, NULL);
@@ -89,12 +102,19 @@ static int begin_tx(struct store *st, void *arg)
 	return rc;
 }
 
-int session_begin(struct request *r, char token_b64[TOKEN_CHARS + 1], char csrf[TOKEN_CHARS + 1])
+int session_begin(struct request *r, const unsigned char *sk, char token_b64[TOKEN_CHARS + 1],
+                  char csrf[TOKEN_CHARS + 1])
 {
-	unsigned char token[SESSION_TOKEN_BYTES];
+	unsigned char token[SESSION_TOKEN_BYTES], wrap[32];
 	struct store_session s = { 0 };
 	randombytes_buf(token, sizeof token);
 	session_subkey(s.lookup, SESSION_LOOKUP, token);
+	if (sk) {
+		session_subkey(wrap, SESSION_WRAP, token);
+		userkeys_wrap(s.secrets, sk, wrap, WRAP_SESSION, r->user.id);
+		s.has_secrets = true;
+		sodium_memzero(wrap, sizeof wrap);
+	}
 	snprintf(s.user_id, sizeof s.user_id, "%s", r->user.id);
 	s.created_at = s.last_seen = time(NULL);
 	s.expires_at = s.created_at + STAFF_MAX_SECONDS;

@@ -10,14 +10,17 @@
 #define SESSION_TOUCH_SECONDS 60
 #define STAFF_COOKIE "peluit_staff"
 
-/* Authenticates r from "Authorization: Bearer" or the cookie into r->user; a state-changing
+/* Authenticates r from "Authorization: Bearer" or the cookie into r->user and its secret keys
+ * into r->sk (freed with the request); a state-changing
  * request authenticated by cookie must carry X-CSRF-Token. Returns 0, or -1 after replying
  * 401 unauthenticated or 403 csrf. Blocking (database): worker threads only. */
 int session_authenticate(struct request *r);
 
-/* Starts a session for r->user: stores it and sets the cookie. Writes the token and its CSRF
- * value (NUL-terminated) for the reply. Returns 0, or -1 after replying 500. */
-int session_begin(struct request *r, char token[TOKEN_CHARS + 1], char csrf[TOKEN_CHARS + 1]);
+/* Starts a session for r->user, keeping its secret keys `sk` wrapped under a subkey of the
+ * token: stores it and sets the cookie. Writes the token and its CSRF value (NUL-terminated)
+ * for the reply. Returns 0, or -1 after replying 503. */
+int session_begin(struct request *r, const unsigned char *sk, char token[TOKEN_CHARS + 1],
+                  char csrf[TOKEN_CHARS + 1]);
 
 /* Ends r's session and clears the cookie. Returns 0, or -1 after replying 500. */
 int session_end(struct request *r);

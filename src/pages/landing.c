@@ -1,39 +1,26 @@
 /* landing.c: GET /, the public front page: what can be reported, how identity is protected,
- * and the two ways in. Its content depends only on the language and the configuration, so
- * it is rendered once per language and served from memory afterwards. */
-#include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
-
+ * and the two ways in. Its content depends only on the language and the settings, so it is
+ * rendered once per language and settings generation and served from memory. */
+#include "accounts/settings.h"
+#include "core/gencache.h"
 #include "core/refdata.h"
 #include "pages/pages.h"
 
-struct rendered {
-	size_t len;
-	char html[];
-};
+static struct gencache cache = GENCACHE_INIT;
 
-static _Atomic(struct rendered *) cache[2];
+static char *build(void *arg, size_t *len)
+{
+	struct request *r = arg;
+	return pages_render(r, "landing", json_pack("{s:o}", "categories",
+	                                            refdata_categories(r->lang, true)), len);
+}
 
 void page_landing(struct request *r)
 {
-	struct rendered *c = atomic_load_explicit(&cache[r->lang], memory_order_acquire);
-	if (c) {
-		reply_static(r, 200, "text/html; charset=utf-8", c->html, c->len, NULL);
+	const struct gencache_entry *e = gencache_get(&cache, r->lang, settings_generation(), build, r);
+	if (!e) {
+		reply_error(r, ERR_INTERNAL, NULL);
 		return;
 	}
-	reply_page(r, 200, "landing", json_pack("{s:o}", "categories",
-	                                        refdata_categories(r->lang, true)));
-	if (r->status != 200 || r->reply_static)
-		return;
-	/* Keep a copy; if another thread got there first, theirs stays. */
-	c = malloc(sizeof *c + r->reply_len + 1);
-	if (!c)
-		return;
-	c->len = r->reply_len;
-	memcpy(c->html, r->reply, r->reply_len + 1);
-	struct rendered *none = NULL;
-	if (!atomic_compare_exchange_strong_explicit(&cache[r->lang], &none, c, memory_order_acq_rel,
-	                                             memory_order_acquire))
-		free(c);
+	reply_static(r, 200, "text/html; charset=utf-8", e->data, e->len, NULL);
 }

@@ -4,6 +4,7 @@
 
 #include "core/assets.h"
 #include "core/log.h"
+#include "accounts/settings.h"
 #include "core/refdata.h"
 #include "crypto/crypto.h"
 #include "pages/pages.h"
@@ -71,23 +72,32 @@ static json_t *base_context(struct request *r, const char *page)
 	                          "current", r->lang == LANG_ID,
 	                          "code", "en", "name", "English", "href", "?lang=en",
 	                          "current", r->lang == LANG_EN);
+	struct settings s;
+	settings_get(&s);
 	return json_pack("{s:s,s:O,s:s,s:o,s:s,s:s}", "lang", lang_code(r->lang), "t",
-	                 refdata_strings(r->lang), "instance_name", r->ctx->cfg->instance_name,
+	                 refdata_strings(r->lang), "instance_name", s.instance_name,
 	                 "langs", langs, "page", page, "asset_version", asset_version);
 }
 
-void reply_page(struct request *r, unsigned status, const char *name, json_t *ctx)
+char *pages_render(struct request *r, const char *name, json_t *ctx, size_t *len)
 {
 	json_t *full = base_context(r, name);
 	if (full && ctx)
 		json_object_update(full, ctx);
 	json_decref(ctx);
 	char err[256];
-	size_t len;
-	char *html = full ? tmpl_render(r->ctx->templates, name, full, &len, err, sizeof err) : NULL;
+	char *html = full ? tmpl_render(r->ctx->templates, name, full, len, err, sizeof err) : NULL;
 	json_decref(full);
-	if (!html) {
+	if (!html)
 		log_error("page %s: %s", name, full ? err : "out of memory");
+	return html;
+}
+
+void reply_page(struct request *r, unsigned status, const char *name, json_t *ctx)
+{
+	size_t len;
+	char *html = pages_render(r, name, ctx, &len);
+	if (!html) {
 		static const char fallback[] = "<!doctype html><title>500</title><p>Internal error.</p>";
 		reply_static(r, 500, "text/html; charset=utf-8", fallback, sizeof fallback - 1, NULL);
 		return;

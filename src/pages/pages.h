@@ -10,6 +10,10 @@ struct tmpl_set *pages_load_templates(char *err, size_t errlen);
 /* The hash of the static files that pages put in their URLs (?v=…). */
 const char *pages_asset_version(void);
 
+/* Renders template `name` with the common page context plus `ctx` (taken over). Returns the
+ * malloc'd HTML (its length in *len), or NULL (logged). */
+char *pages_render(struct request *r, const char *name, json_t *ctx, size_t *len);
+
 /* landing.c */
 void page_landing(struct request *r);
 /* static.c */

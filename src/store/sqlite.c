@@ -281,10 +281,18 @@ static void sq_rollback(void *cls)
 /* ---- users ---- */
 
 #define USER_COLS "id, username, name, role, confirmed, disabled, created_at, pw_salt, " \
-                  "pw_version, pw_verifier"
+                  "pw_version, pw_verifier, created_by, refused, enc_pk, sign_pk, sk_pw, sk_rec, " \
+                  "cert_signer, cert_at, cert_sig, totp_sealed, totp_pending, activation_hash, " \
+                  "activation_expires"
+
+static bool is_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL;
+}
 
 static void read_user(sqlite3_stmt *st, struct store_user *u)
 {
+	memset(u, 0, sizeof *u);
 	copy_text(u->id, sizeof u->id, st, 0);
 	copy_text(u->username, sizeof u->username, st, 1);
 	copy_text(u->name, sizeof u->name, st, 2);
@@ -295,14 +303,38 @@ static void read_user(sqlite3_stmt *st, struct store_user *u)
 	copy_blob(u->pw_salt, sizeof u->pw_salt, st, 7);
 	u->pw_version = sqlite3_column_int(st, 8);
 	copy_blob(u->pw_verifier, sizeof u->pw_verifier, st, 9);
+	copy_text(u->created_by, sizeof u->created_by, st, 10);
+	u->refused = sqlite3_column_int(st, 11) != 0;
+	u->has_keys = !is_null(st, 12);
+	copy_blob(u->enc_pk, sizeof u->enc_pk, st, 12);
+	copy_blob(u->sign_pk, sizeof u->sign_pk, st, 13);
+	copy_blob(u->sk_pw, sizeof u->sk_pw, st, 14);
+	copy_blob(u->sk_rec, sizeof u->sk_rec, st, 15);
+	u->has_cert = !is_null(st, 18);
+	copy_text(u->cert_signer, sizeof u->cert_signer, st, 16);
+	u->cert_at = sqlite3_column_int64(st, 17);
+	copy_blob(u->cert_sig, sizeof u->cert_sig, st, 18);
+	u->totp_enabled = !is_null(st, 19);
+	copy_blob(u->totp_sealed, sizeof u->totp_sealed, st, 19);
+	u->totp_pending_set = !is_null(st, 20);
+	copy_blob(u->totp_pending, sizeof u->totp_pending, st, 20);
+	u->has_activation = !is_null(st, 21);
+	copy_blob(u->activation_hash, sizeof u->activation_hash, st, 21);
+	u->activation_expires = sqlite3_column_int64(st, 22);
 }
 
-static int sq_user_insert(void *cls, const struct store_user *u)
+/* Binds a blob, or NULL when `present` is false. */
+static void bind_opt_blob(sqlite3_stmt *st, int i, bool present, const void *p, size_t n)
 {
-	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "INSERT INTO users (" USER_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
-	if (!st)
-		return STORE_ERR;
+	if (present)
+		bind_blob(st, i, p, n);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds every column of USER_COLS from u, in order, from index 1. */
+static void bind_user(sqlite3_stmt *st, const struct store_user *u)
+{
 	bind_text(st, 1, u->id);
 	bind_text(st, 2, u->username);
 	bind_text(st, 3, u->name);
@@ -313,7 +345,51 @@ static int sq_user_insert(void *cls, const struct store_user *u)
 	bind_blob(st, 8, u->pw_salt, sizeof u->pw_salt);
 	sqlite3_bind_int(st, 9, u->pw_version);
 	bind_blob(st, 10, u->pw_verifier, sizeof u->pw_verifier);
+	bind_text(st, 11, u->created_by);
+	sqlite3_bind_int(st, 12, u->refused);
+	bind_opt_blob(st, 13, u->has_keys, u->enc_pk, sizeof u->enc_pk);
+	bind_opt_blob(st, 14, u->has_keys, u->sign_pk, sizeof u->sign_pk);
+	bind_opt_blob(st, 15, u->has_keys, u->sk_pw, sizeof u->sk_pw);
+	bind_opt_blob(st, 16, u->has_keys, u->sk_rec, sizeof u->sk_rec);
+	if (u->has_cert)
+		bind_text(st, 17, u->cert_signer);
+	else
+		sqlite3_bind_null(st, 17);
+	sqlite3_bind_int64(st, 18, u->has_cert ? u->cert_at : 0);
+	bind_opt_blob(st, 19, u->has_cert, u->cert_sig, sizeof u->cert_sig);
+	bind_opt_blob(st, 20, u->totp_enabled, u->totp_sealed, sizeof u->totp_sealed);
+	bind_opt_blob(st, 21, u->totp_pending_set, u->totp_pending, sizeof u->totp_pending);
+	bind_opt_blob(st, 22, u->has_activation, u->activation_hash, sizeof u->activation_hash);
+	sqlite3_bind_int64(st, 23, u->has_activation ? u->activation_expires : 0);
+}
+
+static int sq_user_insert(void *cls, const struct store_user *u)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO users (" USER_COLS ") VALUES "
+	                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_user(st, u);
 	return run(q, st);
+}
+
+static int sq_user_update(void *cls, const struct store_user *u)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE users SET username=?2, name=?3, role=?4, confirmed=?5, "
+	                           "disabled=?6, created_at=?7, pw_salt=?8, pw_version=?9, "
+	                           "pw_verifier=?10, created_by=?11, refused=?12, enc_pk=?13, "
+	                           "sign_pk=?14, sk_pw=?15, sk_rec=?16, cert_signer=?17, cert_at=?18, "
+	                           "cert_sig=?19, totp_sealed=?20, totp_pending=?21, "
+	                           "activation_hash=?22, activation_expires=?23 WHERE id=?1");
+	if (!st)
+		return STORE_ERR;
+	bind_user(st, u);
+	int rc = run(q, st);
+	if (rc == STORE_OK && sqlite3_changes(conn_get(q)->db) == 0)
+		return STORE_NONE;
+	return rc;
 }
 
 /* Reads one user row from a prepared, bound statement. */
@@ -372,6 +448,15 @@ static int sq_user_list(void *cls, store_user_cb cb, void *arg)
 	                 cb, arg);
 }
 
+static int sq_users_pending(void *cls, store_user_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	return each_user(q, stmt(q, "SELECT " USER_COLS " FROM users WHERE confirmed = 0 AND "
+	                            "disabled = 0 AND refused = 0 AND enc_pk IS NOT NULL AND "
+	                            "role IN ('investigator', 'supervisor', 'leader') "
+	                            "ORDER BY created_at"), cb, arg);
+}
+
 static int sq_readers(void *cls, store_user_cb cb, void *arg)
 {
 	struct sq *q = cls;
@@ -386,7 +471,7 @@ static int sq_session_insert(void *cls, const struct store_session *s)
 {
 	struct sq *q = cls;
 	sqlite3_stmt *st = stmt(q, "INSERT INTO sessions (lookup, user_id, created_at, last_seen, "
-	                           "expires_at) VALUES (?,?,?,?,?)");
+	                           "expires_at, secrets) VALUES (?,?,?,?,?,?)");
 	if (!st)
 		return STORE_ERR;
 	bind_blob(st, 1, s->lookup, sizeof s->lookup);
@@ -394,6 +479,7 @@ static int sq_session_insert(void *cls, const struct store_session *s)
 	sqlite3_bind_int64(st, 3, s->created_at);
 	sqlite3_bind_int64(st, 4, s->last_seen);
 	sqlite3_bind_int64(st, 5, s->expires_at);
+	bind_opt_blob(st, 6, s->has_secrets, s->secrets, sizeof s->secrets);
 	return run(q, st);
 }
 
@@ -401,8 +487,8 @@ static int sq_session_get(void *cls, const unsigned char lookup[SESSION_LOOKUP_B
                           struct store_session *out)
 {
 	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "SELECT user_id, created_at, last_seen, expires_at FROM sessions "
-	                           "WHERE lookup = ?");
+	sqlite3_stmt *st = stmt(q, "SELECT user_id, created_at, last_seen, expires_at, secrets "
+	                           "FROM sessions WHERE lookup = ?");
 	if (!st)
 		return STORE_ERR;
 	bind_blob(st, 1, lookup, SESSION_LOOKUP_BYTES);
@@ -413,6 +499,8 @@ static int sq_session_get(void *cls, const unsigned char lookup[SESSION_LOOKUP_B
 		out->created_at = sqlite3_column_int64(st, 1);
 		out->last_seen = sqlite3_column_int64(st, 2);
 		out->expires_at = sqlite3_column_int64(st, 3);
+		out->has_secrets = !is_null(st, 4);
+		copy_blob(out->secrets, sizeof out->secrets, st, 4);
 	}
 	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
 	sqlite3_reset(st);
@@ -440,6 +528,16 @@ static int sq_session_delete(void *cls, const unsigned char lookup[SESSION_LOOKU
 	return run(q, st);
 }
 
+static int sq_sessions_delete_user(void *cls, const char *user_id)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM sessions WHERE user_id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, user_id);
+	return run(q, st);
+}
+
 static int sq_session_purge(void *cls, int64_t now, int64_t idle_before)
 {
 	struct sq *q = cls;
@@ -448,6 +546,137 @@ static int sq_session_purge(void *cls, int64_t now, int64_t idle_before)
 		return STORE_ERR;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, idle_before);
+	return run(q, st);
+}
+
+/* ---- organisation key ---- */
+
+static int sq_org_key_current(void *cls, struct store_org_key *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, pk, created_at FROM org_keys WHERE retired_at IS NULL "
+	                           "ORDER BY created_at DESC LIMIT 1");
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_text(out->id, sizeof out->id, st, 0);
+		copy_blob(out->pk, sizeof out->pk, st, 1);
+		out->created_at = sqlite3_column_int64(st, 2);
+		out->retired_at = 0;
+	}
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_org_key_insert(void *cls, const struct store_org_key *k)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO org_keys (id, pk, created_at) VALUES (?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, k->id);
+	bind_blob(st, 2, k->pk, sizeof k->pk);
+	sqlite3_bind_int64(st, 3, k->created_at);
+	return run(q, st);
+}
+
+static int sq_org_key_retire(void *cls, const char *id, int64_t at)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE org_keys SET retired_at = ? WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, at);
+	bind_text(st, 2, id);
+	return run(q, st);
+}
+
+static int sq_org_copy_put(void *cls, const char *org_key_id, const char *user_id,
+                           const unsigned char sealed[SEALED_ORG_SK_BYTES])
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT OR REPLACE INTO org_key_copies (org_key_id, user_id, sealed) "
+	                           "VALUES (?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, org_key_id);
+	bind_text(st, 2, user_id);
+	bind_blob(st, 3, sealed, SEALED_ORG_SK_BYTES);
+	return run(q, st);
+}
+
+static int sq_org_copy_get(void *cls, const char *org_key_id, const char *user_id,
+                           unsigned char sealed[SEALED_ORG_SK_BYTES])
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT sealed FROM org_key_copies WHERE org_key_id = ? AND "
+	                           "user_id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, org_key_id);
+	bind_text(st, 2, user_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		copy_blob(sealed, SEALED_ORG_SK_BYTES, st, 0);
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_org_copy_holders(void *cls, const char *org_key_id,
+                               int (*cb)(void *arg, const char *user_id), void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT user_id FROM org_key_copies WHERE org_key_id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, org_key_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, (const char *)sqlite3_column_text(st, 0)) != 0)
+			break;
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_key_copies_delete_user(void *cls, const char *user_id)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM org_key_copies WHERE user_id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, user_id);
+	return run(q, st);
+}
+
+/* ---- settings ---- */
+
+static int sq_setting_get(void *cls, const char *key, char *value, size_t len)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT value FROM settings WHERE key = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		copy_text(value, len, st, 0);
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_setting_put(void *cls, const char *key, const char *value)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT OR REPLACE INTO settings (key, value) VALUES (?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
 	return run(q, st);
 }
 
@@ -687,6 +916,18 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.user_by_id = sq_user_by_id,
 		.user_list = sq_user_list,
 		.readers = sq_readers,
+		.users_pending = sq_users_pending,
+		.user_update = sq_user_update,
+		.sessions_delete_user = sq_sessions_delete_user,
+		.org_key_current = sq_org_key_current,
+		.org_key_insert = sq_org_key_insert,
+		.org_key_retire = sq_org_key_retire,
+		.org_copy_put = sq_org_copy_put,
+		.org_copy_get = sq_org_copy_get,
+		.org_copy_holders = sq_org_copy_holders,
+		.key_copies_delete_user = sq_key_copies_delete_user,
+		.setting_get = sq_setting_get,
+		.setting_put = sq_setting_put,
 		.session_insert = sq_session_insert,
 		.session_get = sq_session_get,
 		.session_touch = sq_session_touch,

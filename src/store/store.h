@@ -22,18 +22,49 @@ enum store_rc { STORE_OK = 0, STORE_NONE = 1, STORE_DUP = 2, STORE_RETRY = -1, S
 #define USERNAME_MAX 64
 #define NAME_MAX_BYTES 800 /* 200 code points of UTF-8 */
 
+/* Sealed and wrapped blobs: nonce + ciphertext + tag, or a sealed box. */
+#define SK_BYTES (crypto_box_SECRETKEYBYTES + crypto_sign_SECRETKEYBYTES)
+#define WRAPPED_SK_BYTES (crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + SK_BYTES + \
+                          crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define TOTP_SECRET_BYTES 20
+#define SEALED_TOTP_BYTES (crypto_box_SEALBYTES + TOTP_SECRET_BYTES)
+
 struct store_user {
 	char id[ID_CHARS + 1];
 	char username[USERNAME_MAX + 1];
 	char name[NAME_MAX_BYTES + 1];
 	char role[16];
-	bool confirmed;
+	bool confirmed;         /* a hint for listings; trust comes from the certificate */
 	bool disabled;
+	bool refused;
 	int64_t created_at;
+	char created_by[USERNAME_MAX + 1];
 	unsigned char pw_salt[PW_SALTBYTES];
-	int pw_version;
+	int pw_version;         /* 0: no password yet (awaiting activation) */
 	unsigned char pw_verifier[PW_KEYBYTES];
+
+	bool has_keys;
+	unsigned char enc_pk[crypto_box_PUBLICKEYBYTES];
+	unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char sk_pw[WRAPPED_SK_BYTES];
+	unsigned char sk_rec[WRAPPED_SK_BYTES];
+
+	bool has_cert;
+	char cert_signer[ID_CHARS + 1];
+	int64_t cert_at;
+	unsigned char cert_sig[crypto_sign_BYTES];
+
+	bool totp_enabled;
+	unsigned char totp_sealed[SEALED_TOTP_BYTES];
+	bool totp_pending_set;
+	unsigned char totp_pending[SEALED_TOTP_BYTES];
+
+	bool has_activation;
+	unsigned char activation_hash[32];
+	int64_t activation_expires;
 };
+
+#define SESSION_SECRETS_BYTES WRAPPED_SK_BYTES
 
 struct store_session {
 	unsigned char lookup[SESSION_LOOKUP_BYTES]; /* a subkey of the token, never the token */
@@ -41,7 +72,18 @@ struct store_session {
 	int64_t created_at;
 	int64_t last_seen;   /* idle clock, written at most once a minute */
 	int64_t expires_at;  /* absolute expiry */
+	bool has_secrets;
+	unsigned char secrets[SESSION_SECRETS_BYTES]; /* the user's secret keys under a token subkey */
 };
+
+struct store_org_key {
+	char id[ID_CHARS + 1];
+	unsigned char pk[crypto_box_PUBLICKEYBYTES];
+	int64_t created_at;
+	int64_t retired_at; /* 0: current */
+};
+
+#define SEALED_ORG_SK_BYTES (crypto_box_SEALBYTES + crypto_box_SECRETKEYBYTES)
 
 typedef int (*store_user_cb)(void *arg, const struct store_user *u);
 
@@ -92,11 +134,16 @@ struct store {
 	void (*rollback)(void *cls);
 
 	int (*user_insert)(void *cls, const struct store_user *u);
+	/* Writes every mutable column of u (keys, password, certificate, flags, TOTP, activation). */
+	int (*user_update)(void *cls, const struct store_user *u);
 	int (*user_by_username)(void *cls, const char *username, struct store_user *out);
 	int (*user_by_id)(void *cls, const char *id, struct store_user *out);
 	/* Calls cb for every user, oldest first; stops early when cb returns non-zero. */
 	int (*user_list)(void *cls, store_user_cb cb, void *arg);
-	/* Calls cb for every active, confirmed investigator, supervisor and leader. */
+	/* Activated reader accounts awaiting confirmation (not disabled, not refused). */
+	int (*users_pending)(void *cls, store_user_cb cb, void *arg);
+	/* Calls cb for every active investigator, supervisor and leader marked confirmed (callers
+	 * verify the certificate before trusting one). */
 	int (*readers)(void *cls, store_user_cb cb, void *arg);
 
 	int (*session_insert)(void *cls, const struct store_session *s);
@@ -104,8 +151,29 @@ struct store {
 	                   struct store_session *out);
 	int (*session_touch)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES], int64_t now);
 	int (*session_delete)(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES]);
+	/* Ends every session of a user. */
+	int (*sessions_delete_user)(void *cls, const char *user_id);
 	/* Deletes sessions idle since before idle_before or past their absolute expiry. */
 	int (*session_purge)(void *cls, int64_t now, int64_t idle_before);
+
+	/* The organisation key: the current one (STORE_NONE if none), new ones, and copies of
+	 * its secret key sealed to supervisors. */
+	int (*org_key_current)(void *cls, struct store_org_key *out);
+	int (*org_key_insert)(void *cls, const struct store_org_key *k);
+	int (*org_key_retire)(void *cls, const char *id, int64_t at);
+	int (*org_copy_put)(void *cls, const char *org_key_id, const char *user_id,
+	                    const unsigned char sealed[SEALED_ORG_SK_BYTES]);
+	int (*org_copy_get)(void *cls, const char *org_key_id, const char *user_id,
+	                    unsigned char sealed[SEALED_ORG_SK_BYTES]);
+	/* Calls cb with each user id holding a copy of the given key. */
+	int (*org_copy_holders)(void *cls, const char *org_key_id,
+	                        int (*cb)(void *arg, const char *user_id), void *arg);
+	/* Deletes every key copy sealed to a user (organisation key, later report keys). */
+	int (*key_copies_delete_user)(void *cls, const char *user_id);
+
+	/* Settings as JSON text by key; STORE_NONE when never set. */
+	int (*setting_get)(void *cls, const char *key, char *value, size_t len);
+	int (*setting_put)(void *cls, const char *key, const char *value);
 
 	/* The audit trail. The head (seq 0 and a zero hash when empty) must be read in the same
 	 * write transaction as the insert that follows it. */

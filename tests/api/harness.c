@@ -8,6 +8,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +206,8 @@ static int write_secret_file(const char *path, const char *content)
 	return close(fd);
 }
 
+static int spawn_serve(struct server *s);
+
 /* Reads stdout lines until the "Peluit serving on http://…/" line; fills base and port. */
 static int await_ready(struct server *s)
 {
@@ -310,10 +314,25 @@ int server_start(struct server *s, const struct user_spec *users, size_t n_users
 		}
 	}
 
+	if (spawn_serve(s) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	remove_tree(s->root);
+	s->root[0] = '\0';
+	return -1;
+}
+
+/* Spawns `serve` on s->data with its stderr appended to s->log_path and waits for its ready line.
+ * Returns 0, or -1 with the process gone (the directory is left to the caller). */
+static int spawn_serve(struct server *s)
+{
+	const char *bin = server_bin();
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		fprintf(stderr, "harness: pipe: %s\n", strerror(errno));
-		goto fail;
+		return -1;
 	}
 	char listen_arg[] = "127.0.0.1:0";
 	char *serve_argv[] = { (char *)bin, "serve", "--data", s->data, "--listen", listen_arg, NULL };
@@ -321,7 +340,7 @@ int server_start(struct server *s, const struct user_spec *users, size_t n_users
 	if (pid < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
-		goto fail;
+		return -1;
 	}
 	if (pid == 0) {
 		int err = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -348,14 +367,9 @@ int server_start(struct server *s, const struct user_spec *users, size_t n_users
 		s->pid = 0;
 		close(s->out_fd);
 		s->out_fd = -1;
-		goto fail;
+		return -1;
 	}
 	return 0;
-
-fail:
-	remove_tree(s->root);
-	s->root[0] = '\0';
-	return -1;
 }
 
 int server_stop(struct server *s)
@@ -747,4 +761,303 @@ int http_get_as(const struct server *s, const char *token, const char *path,
 	int rc = http_get(s, path, hv, out);
 	free(h);
 	return rc;
+}
+
+/* ---- suites that make their own users at the command line ---- */
+
+int server_prepare(struct server *s)
+{
+	memset(s, 0, sizeof *s);
+	s->out_fd = -1;
+	const char *bin = server_bin();
+	if (access(bin, X_OK) != 0) {
+		fprintf(stderr, "harness: %s is not an executable: %s\n", bin, strerror(errno));
+		return -1;
+	}
+	snprintf(s->root, sizeof s->root, "/tmp/peluit-api-XXXXXX");
+	if (!mkdtemp(s->root)) {
+		fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+		s->root[0] = '\0';
+		return -1;
+	}
+	snprintf(s->data, sizeof s->data, "%s/data", s->root);
+	snprintf(s->log_path, sizeof s->log_path, "%s/serve.log", s->root);
+	char cli_log[128];
+	snprintf(cli_log, sizeof cli_log, "%s/cli.log", s->root);
+	if (mkdir(s->data, 0700) != 0) {
+		fprintf(stderr, "harness: mkdir %s: %s\n", s->data, strerror(errno));
+		goto fail;
+	}
+	char *init_argv[] = { (char *)bin, "init", "--data", s->data, NULL };
+	int st = run_cmd(init_argv, cli_log);
+	if (st != 0) {
+		fprintf(stderr, "harness: `%s init --data %s` exited with %d\n", bin, s->data, st);
+		dump_file("init output", cli_log);
+		goto fail;
+	}
+	return 0;
+fail:
+	remove_tree(s->root);
+	s->root[0] = '\0';
+	return -1;
+}
+
+int server_serve(struct server *s)
+{
+	if (!s->root[0] || s->pid > 0)
+		return -1;
+	return spawn_serve(s);
+}
+
+int server_start_second(struct server *second, const struct server *first)
+{
+	static int n;
+	memset(second, 0, sizeof *second);
+	second->out_fd = -1;
+	snprintf(second->data, sizeof second->data, "%s", first->data);
+	snprintf(second->log_path, sizeof second->log_path, "%s/serve-%d.log", first->root, ++n);
+	/* root stays empty: server_stop ends the process and leaves the directory to `first` */
+	if (spawn_serve(second) != 0)
+		return -1;
+	return 0;
+}
+
+int peluit_run(const struct server *s, char **out, char **err, ...)
+{
+	static int n;
+	const char *bin = server_bin();
+	const char *argv[64];
+	size_t argc = 0;
+	argv[argc++] = bin;
+	va_list ap;
+	va_start(ap, err);
+	for (const char *a = va_arg(ap, const char *); a && argc < 60; a = va_arg(ap, const char *))
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc++] = "--data";
+	argv[argc++] = s->data;
+	argv[argc] = NULL;
+
+	char out_path[128], err_path[128];
+	n++;
+	snprintf(out_path, sizeof out_path, "%s/run-%d.out", s->root, n);
+	snprintf(err_path, sizeof err_path, "%s/run-%d.err", s->root, n);
+	if (out)
+		*out = NULL;
+	if (err)
+		*err = NULL;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int in = open("/dev/null", O_RDONLY);
+		if (fo < 0 || fe < 0 || in < 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	int st = wait_child(pid, CMD_TIMEOUT_S);
+	if (st == -2) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		st = -1;
+	}
+	char *o = read_file_from(out_path, 0), *e = read_file_from(err_path, 0);
+	unlink(out_path);
+	unlink(err_path);
+	if (getenv("PELUIT_TEST_VERBOSE")) {
+		fprintf(stderr, "harness: peluit");
+		for (size_t i = 1; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fprintf(stderr, " -> %d\n%s%s", st, o ? o : "", e ? e : "");
+	}
+	if (out)
+		*out = o;
+	else
+		free(o);
+	if (err)
+		*err = e;
+	else
+		free(e);
+	return st;
+}
+
+int server_write_file(const struct server *s, const char *name, const char *content, char *path,
+                      size_t len)
+{
+	snprintf(path, len, "%s/%s", s->root, name);
+	unlink(path);
+	return write_secret_file(path, content);
+}
+
+/* ---- TOTP (RFC 6238 over RFC 2104 HMAC-SHA-1, FIPS 180-4 SHA-1), for tests only ---- */
+
+struct sha1 {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char block[64];
+	size_t used;
+};
+
+static uint32_t rol32(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+static void sha1_block(struct sha1 *c, const unsigned char *p)
+{
+	uint32_t w[80];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (int i = 16; i < 80; i++)
+		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3], e = c->h[4];
+	for (int i = 0; i < 80; i++) {
+		uint32_t f, k;
+		if (i < 20) {
+			f = (b & cc) | (~b & d);
+			k = 0x5A827999;
+		} else if (i < 40) {
+			f = b ^ cc ^ d;
+			k = 0x6ED9EBA1;
+		} else if (i < 60) {
+			f = (b & cc) | (b & d) | (cc & d);
+			k = 0x8F1BBCDC;
+		} else {
+			f = b ^ cc ^ d;
+			k = 0xCA62C1D6;
+		}
+		uint32_t t = rol32(a, 5) + f + e + k + w[i];
+		e = d;
+		d = cc;
+		cc = rol32(b, 30);
+		b = a;
+		a = t;
+	}
+	c->h[0] += a;
+	c->h[1] += b;
+	c->h[2] += cc;
+	c->h[3] += d;
+	c->h[4] += e;
+}
+
+static void sha1_init(struct sha1 *c)
+{
+	static const uint32_t iv[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 };
+	memcpy(c->h, iv, sizeof iv);
+	c->len = 0;
+	c->used = 0;
+}
+
+static void sha1_update(struct sha1 *c, const unsigned char *p, size_t n)
+{
+	c->len += n;
+	while (n > 0) {
+		size_t take = 64 - c->used < n ? 64 - c->used : n;
+		memcpy(c->block + c->used, p, take);
+		c->used += take;
+		p += take;
+		n -= take;
+		if (c->used == 64) {
+			sha1_block(c, c->block);
+			c->used = 0;
+		}
+	}
+}
+
+static void sha1_final(struct sha1 *c, unsigned char out[20])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, zero = 0, lenb[8];
+	sha1_update(c, &pad, 1);
+	while (c->used != 56)
+		sha1_update(c, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha1_update(c, lenb, 8);
+	for (int i = 0; i < 5; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
+void hmac_sha1(const unsigned char *key, size_t key_len, const unsigned char *msg, size_t msg_len,
+               unsigned char out[20])
+{
+	unsigned char k[64] = { 0 }, ipad[64], opad[64], inner[20];
+	struct sha1 c;
+	if (key_len > 64) {
+		sha1_init(&c);
+		sha1_update(&c, key, key_len);
+		sha1_final(&c, k);
+	} else {
+		memcpy(k, key, key_len);
+	}
+	for (int i = 0; i < 64; i++) {
+		ipad[i] = k[i] ^ 0x36;
+		opad[i] = k[i] ^ 0x5c;
+	}
+	sha1_init(&c);
+	sha1_update(&c, ipad, 64);
+	sha1_update(&c, msg, msg_len);
+	sha1_final(&c, inner);
+	sha1_init(&c);
+	sha1_update(&c, opad, 64);
+	sha1_update(&c, inner, 20);
+	sha1_final(&c, out);
+}
+
+int base32_decode(const char *in, unsigned char *out, size_t cap)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t n = 0;
+	for (const char *p = in; *p; p++) {
+		int v;
+		char ch = *p;
+		if (ch == '=' || ch == ' ' || ch == '-')
+			continue;
+		if (ch >= 'a' && ch <= 'z')
+			ch = (char)(ch - 'a' + 'A');
+		if (ch >= 'A' && ch <= 'Z')
+			v = ch - 'A';
+		else if (ch >= '2' && ch <= '7')
+			v = ch - '2' + 26;
+		else
+			return -1;
+		acc = (acc << 5) | (uint32_t)v;
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= cap)
+				return -1;
+			out[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return (int)n;
+}
+
+int totp_code(const char *base32_secret, long long t, char code[7])
+{
+	unsigned char key[128], mac[20], msg[8];
+	int klen = base32_decode(base32_secret, key, sizeof key);
+	if (klen <= 0)
+		return -1;
+	uint64_t step = (uint64_t)(t / 30);
+	for (int i = 0; i < 8; i++)
+		msg[i] = (unsigned char)(step >> (56 - 8 * i));
+	hmac_sha1(key, (size_t)klen, msg, sizeof msg, mac);
+	int off = mac[19] & 0x0f;
+	uint32_t bin = ((uint32_t)(mac[off] & 0x7f) << 24) | ((uint32_t)mac[off + 1] << 16) |
+	               ((uint32_t)mac[off + 2] << 8) | mac[off + 3];
+	snprintf(code, 7, "%06u", (unsigned)(bin % 1000000));
+	return 0;
 }

@@ -113,4 +113,32 @@ int raw_request(const struct server *s, const char *data, size_t len, long timeo
 /* Monotonic clock in seconds. */
 double now_seconds(void);
 
+/* ---- suites that make their users at the command line (test_staff.c) ---- */
+
+/* Makes the temp dir and runs `init` in it; no users, no `serve` yet. Returns 0, or -1 with
+ * everything it made removed. Stop with server_stop as usual. */
+int server_prepare(struct server *s);
+/* Spawns `serve` on the prepared data directory of s (server_prepare) and waits for it, like
+ * server_start. Returns 0 or -1. */
+int server_serve(struct server *s);
+/* A second `serve` on the data directory of `first` (the same database and secrets), with its
+ * own port and its log in first->root. server_stop(second) ends the process and leaves the
+ * directory alone; stop it before `first`. Returns 0 or -1. */
+int server_start_second(struct server *second, const struct server *first);
+/* Runs `peluit ARG... --data s->data` (the ARGs: const char *, NULL-terminated). *out and *err
+ * (each optional) get its stdout and stderr, malloc'd. Returns the exit status, -1 on error. */
+int peluit_run(const struct server *s, char **out, char **err, ...);
+/* Writes content and a newline to s->root/name (0600, replacing it); the path goes to path.
+ * Returns 0 or -1. */
+int server_write_file(const struct server *s, const char *name, const char *content, char *path,
+                      size_t len);
+
+/* RFC 4648 base32 (case, padding, spaces and dashes ignored) into out; bytes written or -1. */
+int base32_decode(const char *in, unsigned char *out, size_t cap);
+/* RFC 2104 HMAC-SHA-1. */
+void hmac_sha1(const unsigned char *key, size_t key_len, const unsigned char *msg, size_t msg_len,
+               unsigned char out[20]);
+/* RFC 6238 TOTP: SHA-1, 6 digits, 30 s steps, of a base32 secret at unix time t. 0 or -1. */
+int totp_code(const char *base32_secret, long long t, char code[7]);
+
 #endif

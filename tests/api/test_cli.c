@@ -121,11 +121,11 @@ static void test_init_user_list(void **state)
 	fclose(f);
 	assert_string_equal(first, again);
 
-	/* a generated password is printed once */
+	/* without a password file: an activation code, printed once */
 	assert_int_equal(peluit(out, sizeof out,
 	                        "user add --data %s --username siti --role supervisor --name 'Siti A.'",
 	                        data), 0);
-	assert_non_null(strstr(out, "Password (shown once"));
+	assert_non_null(strstr(out, "Activation code: "));
 
 	snprintf(path, sizeof path, "%s/pw", dir);
 	f = fopen(path, "w");
@@ -134,7 +134,9 @@ static void test_init_user_list(void **state)
 	assert_int_equal(peluit(out, sizeof out,
 	                        "user add --data %s --username budi --role investigator "
 	                        "--password-file %s", data, path), 0);
-	assert_null(strstr(out, "Password (shown once"));
+	assert_null(strstr(out, "Activation code"));
+	assert_non_null(strstr(out, "Recovery key (shown once"));
+	assert_non_null(strstr(out, "pending confirmation"));
 	/* duplicates, bad roles, bad names and weak passwords fail with one line */
 	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username budi --role leader "
 	                        "--password-file %s", data, path), 1);
@@ -155,6 +157,8 @@ static void test_init_user_list(void **state)
 	assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 0);
 	assert_non_null(strstr(out, "siti"));
 	assert_non_null(strstr(out, "supervisor"));
+	assert_non_null(strstr(out, "activation"));
+	assert_non_null(strstr(out, "pending"));
 	assert_non_null(strstr(out, "Siti A."));
 	assert_non_null(strstr(out, "budi"));
 	assert_null(strstr(out, "dewi"));

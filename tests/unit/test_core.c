@@ -51,6 +51,8 @@ static void test_passwords(void **state)
 	assert_non_null(policy_password_problem("short", "budi", LANG_EN));
 	assert_non_null(policy_password_problem("budi.santoso", "budi.santoso", LANG_EN));
 	assert_non_null(policy_password_problem("BUDI.SANTOSO", "budi.santoso", LANG_ID));
+	assert_non_null(policy_password_problem("Password1234", "budi", LANG_EN)); /* common */
+	assert_non_null(policy_password_problem("bismillah123", "budi", LANG_ID));
 	/* 12 code points, fewer bytes would not do: counted as characters */
 	assert_null(policy_password_problem("ééééééééééé1", "budi", LANG_EN));
 	assert_string_not_equal(policy_password_problem("x", "budi", LANG_EN),
