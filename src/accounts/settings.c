@@ -90,11 +90,24 @@ static const char *apply(struct settings *s, const struct field *f, const json_t
 	char *base = (char *)s;
 	switch (f->kind) {
 	case K_NAME: {
+		/* Trimmed first: lengths count after trimming (API.md). */
 		const char *t = json_string_value(v);
-		size_t n = t ? utf8_chars(t) : 0;
-		if (!t || n < 1 || n > 200 || strlen(t) >= sizeof s->instance_name || strpbrk(t, "\r\n\t"))
+		if (!t)
 			return f->key;
-		snprintf(s->instance_name, sizeof s->instance_name, "%s", t);
+		while (*t == ' ')
+			t++;
+		size_t len = strlen(t);
+		while (len && t[len - 1] == ' ')
+			len--;
+		char name[sizeof s->instance_name];
+		if (len == 0 || len >= sizeof name)
+			return f->key;
+		memcpy(name, t, len);
+		name[len] = '\0';
+		size_t n = utf8_chars(name);
+		if (n > 200 || strpbrk(name, "\r\n\t"))
+			return f->key;
+		memcpy(s->instance_name, name, len + 1);
 		return NULL;
 	}
 	case K_BOOL:

@@ -44,10 +44,12 @@ int trust_load(const char *data_dir, struct trust *t, char *err, size_t errlen)
 
 int trust_write(const char *data_dir, const struct store_user *u, char *err, size_t errlen)
 {
-	char path[4200], hex[65], text[160];
+	char path[4200], hex[65], fp[FINGERPRINT_CHARS + 1], text[256];
 	snprintf(path, sizeof path, "%s/trust-root", data_dir);
 	sodium_bin2hex(hex, sizeof hex, u->sign_pk, sizeof u->sign_pk);
-	int n = snprintf(text, sizeof text, "%s%s %s\n", ROOT_MAGIC, u->id, hex);
+	key_fingerprint(u, fp);
+	/* The fingerprint line is for people comparing it with their paper copy. */
+	int n = snprintf(text, sizeof text, "%s%s %s\nfingerprint: %s\n", ROOT_MAGIC, u->id, hex, fp);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

@@ -280,6 +280,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return MHD_YES;
 }
 
+/* Overwrites every string inside a parsed body before it is released: bodies carry
+ * passwords, recovery keys and codes. */
+static void wipe_json(json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
+	else if (json_is_object(v))
+		json_object_foreach(v, key, item) wipe_json(item);
+	else if (json_is_array(v))
+		json_array_foreach(v, i, item) wipe_json(item);
+}
+
 static void request_free(struct request *r)
 {
 	for (int i = 0; i < r->nparams; i++)
@@ -295,6 +310,7 @@ static void request_free(struct request *r)
 		sodium_memzero(r->body, r->body_len); /* may hold a password */
 	sodium_free(r->sk);
 	free(r->body);
+	wipe_json(r->json);
 	json_decref(r->json);
 	if (!r->reply_static)
 		free(r->reply);
