@@ -298,13 +298,14 @@ static int prepare_password(struct new_password *p, const struct store_user *u, 
 }
 
 struct outcome account_recover(struct store *st, const char *username, const char *recovery,
-                               const char *password, const char *totp, enum lang lang)
+                               const char *password, const char *totp, enum lang lang,
+                               unsigned *retry_after)
 {
 	struct store_user u;
 	unsigned char key[32];
 	int64_t now = (int64_t)time(NULL);
-	unsigned wait = throttle_wait(username, now);
-	if (wait)
+	*retry_after = throttle_wait(username, now);
+	if (*retry_after)
 		return OUTCOME(ERR_RATE_LIMITED, NULL, NULL);
 	unsigned char *sk = sk_alloc();
 	if (!sk)
@@ -510,16 +511,41 @@ struct outcome account_create(struct store *st, const struct store_user *actor,
 	return rc == STORE_OK ? OUTCOME_OK : UNAVAILABLE;
 }
 
+/* Refuses to take away the last supervisor who holds the organisation key: nobody could
+ * confirm anyone, or open reports sealed to that key, ever again. */
+static int keep_last_holder(struct change *c, struct store *st, const struct store_user *u)
+{
+	struct store_org_key key;
+	unsigned char sealed[SEALED_ORG_SK_BYTES];
+	int holders;
+	if (strcmp(u->role, "supervisor") != 0 || st->org_key_current(st->cls, &key) != STORE_OK ||
+	    st->org_copy_get(st->cls, key.id, u->id, sealed) != STORE_OK)
+		return STORE_OK;
+	int rc = orgkey_holders(c->t, st, &holders);
+	if (rc == STORE_OK && holders <= 1)
+		return refuse(c, OUTCOME(ERR_CONFLICT, NULL,
+		                         "This is the only supervisor holding the organisation key: a "
+		                         "supervisor must confirm another supervisor first. / Ini satu-"
+		                         "satunya supervisor pemegang kunci organisasi: konfirmasi "
+		                         "supervisor lain terlebih dahulu."));
+	return rc;
+}
+
 static int apply_disabled(struct change *c, struct store *st, struct store_user *u)
 {
 	bool disable = *(bool *)c->arg;
-	(void)st;
 	if (disable == u->disabled)
 		return refuse(c, OUTCOME(ERR_CONFLICT, "disabled", NULL));
+	if (disable) {
+		int rc = keep_last_holder(c, st, u);
+		if (rc != STORE_OK)
+			return rc;
+	}
 	u->disabled = disable;
-	if (!disable && strcmp(u->role, "admin") != 0) {
-		/* An admin cannot make a reader: a re-enabled reader waits for a supervisor. */
-		u->has_cert = false;
+	/* An admin cannot make a reader: a re-enabled reader waits for a supervisor. Its
+	 * certificate stays, so the accounts it confirmed keep theirs; the trust root cannot be
+	 * certified by anyone else and comes back as it was. */
+	if (!disable && strcmp(u->role, "admin") != 0 && strcmp(u->id, c->t->root_id) != 0) {
 		u->confirmed = false;
 		u->refused = false;
 	}
@@ -544,7 +570,17 @@ struct outcome account_set_disabled(struct store *st, const struct trust *t,
 static int apply_reset(struct change *c, struct store *st, struct store_user *u)
 {
 	const unsigned char *hash = c->arg;
-	(void)st;
+	if (!strcmp(u->id, c->t->root_id))
+		return refuse(c, OUTCOME(ERR_CONFLICT, NULL,
+		                         "The trust root cannot be reset: its key anchors every "
+		                         "certificate. / Akar kepercayaan tidak dapat direset."));
+	int rc = keep_last_holder(c, st, u);
+	/* New keys break the certificates this account signed: those accounts go back to the
+	 * pending queue for another supervisor to confirm. */
+	if (rc == STORE_OK && !strcmp(u->role, "supervisor"))
+		rc = st->users_unconfirm_signed_by(st->cls, u->id);
+	if (rc != STORE_OK)
+		return rc;
 	struct store_user keep = *u;
 	memset(u, 0, sizeof *u);
 	/* Keep who the account is; wipe everything it could open or prove. */
@@ -588,7 +624,7 @@ static int apply_confirm(struct change *c, struct store *st, struct store_user *
 	struct confirm *k = c->arg;
 	bool reader_role = strcmp(u->role, "admin") != 0;
 	if (!reader_role || !u->has_keys || u->disabled || u->refused || u->pw_version == 0 ||
-	    trust_chain_ok(k->t, st, u))
+	    (u->confirmed && trust_chain_ok(k->t, st, u)) || !strcmp(u->id, k->t->root_id))
 		return refuse(c, OUTCOME(ERR_CONFLICT, NULL, NULL));
 	if (!k->confirm) {
 		u->refused = true;

@@ -36,7 +36,8 @@ struct outcome account_activate(struct store *st, const char *username, const ch
 
 /* POST /staff/recover: a new password, same key pair; the user's sessions end. */
 struct outcome account_recover(struct store *st, const char *username, const char *recovery,
-                               const char *password, const char *totp, enum lang lang);
+                               const char *password, const char *totp, enum lang lang,
+                               unsigned *retry_after);
 
 /* POST /staff/me/password. */
 struct outcome account_change_password(struct store *st, struct store_user *u,

@@ -132,7 +132,10 @@ bool trust_is_reader(const struct trust *t, struct store *st, const struct store
 {
 	bool reader_role = !strcmp(u->role, "investigator") || !strcmp(u->role, "supervisor") ||
 	                   !strcmp(u->role, "leader");
-	return reader_role && !u->disabled && chain(t, st, u, 0);
+	/* The column alone never makes a reader (the chain must verify), but a cleared column
+	 * does suspend one: a re-enabled account waits for a supervisor, while the certificates
+	 * it signed stay valid for the accounts it confirmed. */
+	return reader_role && !u->disabled && u->confirmed && chain(t, st, u, 0);
 }
 
 /* ---- organisation key ---- */
@@ -270,13 +273,16 @@ struct signer_lookup {
 	struct store *st;
 };
 
+/* A supervisor's current, certified signing key. An account whose key changed since it
+ * signed (reset), or that is not a certified supervisor, cannot vouch either way: its
+ * signatures are skipped (AUDIT_SIGNER_UNKNOWN), as if they were absent. */
 static int supervisor_pk(void *arg, const char *user_id, unsigned char pk[crypto_sign_PUBLICKEYBYTES])
 {
 	struct signer_lookup *l = arg;
 	struct store_user u;
 	if (l->st->user_by_id(l->st->cls, user_id, &u) != STORE_OK || strcmp(u.role, "supervisor") ||
 	    !trust_chain_ok(l->t, l->st, &u))
-		return -1;
+		return AUDIT_SIGNER_UNKNOWN;
 	memcpy(pk, u.sign_pk, crypto_sign_PUBLICKEYBYTES);
 	return 0;
 }

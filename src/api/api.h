@@ -30,6 +30,15 @@ void api_users_pending(struct request *r);
 void api_users_create(struct request *r);
 void api_users_patch(struct request *r);
 void api_users_confirm(struct request *r);
+/* reports.c */
+void api_reports_submit(struct request *r);
+/* reporter.c */
+extern const struct jfield api_reporter_login_fields[], api_reporter_message_fields[];
+void api_reporter_login(struct request *r);
+void api_reporter_report(struct request *r);
+void api_reporter_message(struct request *r);
+void api_reporter_files(struct request *r);
+void api_reporter_logout(struct request *r);
 /* settings.c */
 void api_settings_get(struct request *r);
 void api_settings_patch(struct request *r);

@@ -1,6 +1,8 @@
 /* staff_account.c: activation, recovery, own password and second factor:
  * POST /api/v1/staff/activate, /recover, /me/password, /me/totp, /me/totp/confirm and
  * DELETE /api/v1/staff/me/totp. */
+#include <stdio.h>
+
 #include "accounts/accounts.h"
 #include "accounts/settings.h"
 #include "api/api.h"
@@ -37,13 +39,21 @@ const struct jfield api_recover_fields[] = {
 
 void api_staff_recover(struct request *r)
 {
+	unsigned retry;
 	struct outcome o = account_recover(r->ctx->store, r->in[R_USERNAME].s, r->in[R_KEY].s,
 	                                   r->in[R_PASSWORD].s,
-	                                   r->present[R_TOTP] ? r->in[R_TOTP].s : NULL, r->lang);
-	if (o.failed)
-		reply_outcome(r, &o);
-	else
+	                                   r->present[R_TOTP] ? r->in[R_TOTP].s : NULL, r->lang,
+	                                   &retry);
+	if (!o.failed) {
 		reply_empty(r, 204);
+		return;
+	}
+	reply_outcome(r, &o);
+	if (o.err == ERR_RATE_LIMITED) {
+		char s[16];
+		snprintf(s, sizeof s, "%u", retry);
+		reply_header(r, "Retry-After", s);
+	}
 }
 
 enum { P_OLD, P_NEW };

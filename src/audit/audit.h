@@ -42,6 +42,7 @@
 	X(REPORT_ASSIGNED, "report.assigned")                 \
 	X(MESSAGE_SENT, "report.message_sent")                \
 	X(REPORTER_REPLIED, "report.reporter_replied")        \
+	X(EVIDENCE_ADDED, "report.evidence_added")            \
 	X(NOTE_ADDED, "report.note_added")                    \
 	X(ACCESS_GRANTED, "report.access_granted")            \
 	X(ACCESS_REVOKED, "report.access_revoked")            \
@@ -102,7 +103,10 @@ int audit_sign_supervisor(struct store *st, const char *user_id,
                           const unsigned char sk[crypto_sign_SECRETKEYBYTES]);
 
 /* Looks up a supervisor's trusted signing public key (its certificate verified).
- * Returns 0, or -1 when the signer is not a supervisor whose certificate verifies. */
+ * Returns 0; AUDIT_SIGNER_UNKNOWN when the signer cannot vouch (not a certified supervisor,
+ * or its key changed since): its signatures are skipped, as if deleted, which lowers
+ * supervisor_signed_through; -1 when the signer must be treated as a forgery. */
+#define AUDIT_SIGNER_UNKNOWN 1
 typedef int (*audit_signer_pk_fn)(void *arg, const char *user_id,
                                   unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
 

@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "http/session.h"
 #include "pages/pages.h"
+#include "reports/reports.h"
 #include "store/store.h"
 #include "tmpl/tmpl.h"
 
@@ -35,6 +36,8 @@ static const char usage[] =
 	"PELUIT_RATE_LIMITS=off turns the abuse limits off: for tests and benchmarks only.\n";
 
 #define UPKEEP_SECONDS 60
+/* Staged files of an upload this old that never completed are removed. */
+#define UPLOAD_ABANDONED_SECONDS (10 * 60)
 
 /* Once a minute: expired sessions go, the audit head is signed when it moved; once an hour
  * the reporter-originated audit entries are appended as a batch without times. */
@@ -59,6 +62,14 @@ static void upkeep(struct store *st, const struct instance_keys *keys, struct tr
 		log_error("upkeep: could not sign the audit trail's head");
 	if (settings_refresh(st) != STORE_OK) /* changes made on other servers */
 		log_error("upkeep: could not read the settings");
+	int64_t swept;
+	if (reports_sweep(st, UPLOAD_ABANDONED_SECONDS, &swept) != STORE_OK)
+		log_error("upkeep: could not remove the files of abandoned uploads");
+	else if (swept > 0)
+		log_info("upkeep: removed %lld staged files of uploads that never completed",
+		         (long long)swept);
+	if (st->reporter_session_purge(st->cls, now - REPORTER_IDLE_SECONDS) != STORE_OK)
+		log_error("upkeep: could not purge expired reporter sessions");
 }
 
 static int serve(const struct config *cfg)
@@ -96,7 +107,7 @@ static int serve(const struct config *cfg)
 	} else if (st->schema_check(st->cls, &have, &want) != STORE_OK) {
 		cli_error("the database schema is version %d, this program needs %d: run 'peluit init'",
 		          have, want);
-	} else if (settings_refresh(st) != STORE_OK) {
+	} else if (settings_refresh(st) != STORE_OK || reports_init(st) != STORE_OK) {
 		cli_error("could not read the settings from the database");
 	} else {
 		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates, .keys = &keys,

@@ -8,6 +8,7 @@
 #include "accounts/accounts.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/timeutil.h"
 #include "core/log.h"
 #include "core/policy.h"
 #include "crypto/crypto.h"
@@ -239,6 +240,10 @@ int cmd_user_add(int argc, char **argv)
 		cli_error("--name: 1 to 200 characters of valid UTF-8, no control characters");
 		return EXIT_USAGE;
 	}
+	if (confirm_as && !strcmp(role, "admin")) {
+		cli_error("--confirm-as is for readers; an admin account needs no confirmation");
+		return EXIT_USAGE;
+	}
 	if (!confirm_as != !confirm_pw || (confirm_as && !pwfile)) {
 		cli_error("--confirm-as needs --confirm-password-file and --password-file (see --help)");
 		return EXIT_USAGE;
@@ -269,10 +274,8 @@ struct listing {
 static int print_user(void *arg, const struct store_user *u)
 {
 	struct listing *l = arg;
-	char date[16];
-	time_t t = (time_t)u->created_at;
-	struct tm tm;
-	strftime(date, sizeof date, "%Y-%m-%d", gmtime_r(&t, &tm));
+	char date[11];
+	time_wib_date(u->created_at, date);
 	printf("%-20s %-13s %-10s %-10s %s\n", u->username, u->role, account_state(l->t, l->st, u),
 	       date, u->name);
 	return 0;

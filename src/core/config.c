@@ -111,12 +111,13 @@ static int apply(struct config *c, const char *section, const char *key, const c
 		return set_unsigned(&c->queue_max, v, 1, 1000000);
 	if (IS("http", "json_max_body"))
 		return set_size(&c->json_max_body, v, 1024, 16 << 20);
+	/* The same ranges as the admin's settings (src/accounts/settings.c). */
 	if (IS("limits", "max_files"))
-		return set_unsigned(&c->max_files, v, 0, 1000);
+		return set_unsigned(&c->max_files, v, 0, 100);
 	if (IS("limits", "max_file_bytes"))
-		return parse_u64(v, 1, 1ull << 40, &c->max_file_bytes);
+		return parse_u64(v, 1, 1ull << 30, &c->max_file_bytes);
 	if (IS("limits", "max_message_chars"))
-		return set_unsigned(&c->max_message_chars, v, 20, 1000000);
+		return set_unsigned(&c->max_message_chars, v, 20, 100000);
 #undef IS
 	return -1;
 }

@@ -44,13 +44,30 @@ enum who {
 };
 
 /* BODY_FORM: application/x-www-form-urlencoded (HTML forms), parsed into a JSON object of
- * strings (a repeated name becomes an array) so declared fields work the same way. */
-enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
+ * strings (a repeated name becomes an array) so declared fields work the same way.
+ * BODY_UPLOAD: multipart/form-data streamed through the route's upload_ops (its non-file
+ * fields collected into r->json like a form's), or application/json. */
+enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM, BODY_UPLOAD };
+
+/* How a BODY_UPLOAD route consumes a streamed body. All run on worker threads, in order, with
+ * the connection suspended; memory stays bounded by one batch (about 2 × UPLOAD_BATCH). Each
+ * returns 0, or -1 after replying: the rest of the body is then drained unread. */
+#define UPLOAD_BATCH 65536
+struct upload_ops {
+	/* Once, when the non-file fields are all in r->json (before the first file, or at the
+	 * end when there is none). */
+	int (*begin)(struct request *r);
+	int (*file_begin)(struct request *r, const char *field, const char *filename);
+	int (*file_data)(struct request *r, const unsigned char *p, size_t n);
+	int (*file_end)(struct request *r);
+};
+struct upload;
 
 enum route_flags {
 	ROUTE_INLINE = 1 << 0, /* no blocking work: runs on the I/O thread */
 	ROUTE_PAGE = 1 << 1,   /* an HTML page: errors are pages too */
 	ROUTE_SETUP = 1 << 2,  /* allowed while a required second factor is not set up yet */
+	ROUTE_LIMITED = 1 << 3, /* counts against the abuse limits (submissions, receipt logins) */
 };
 
 /* A declared JSON input field. Strings are trimmed (unless raw) and counted in code points. */
@@ -80,6 +97,7 @@ struct route {
 	enum body_kind body;
 	const struct jfield *fields; /* NULL-name terminated; BODY_JSON or BODY_FORM */
 	unsigned flags;
+	const struct upload_ops *upload; /* BODY_UPLOAD; omitted (NULL) elsewhere */
 };
 
 #define PARAMS_MAX 4
@@ -112,12 +130,16 @@ struct request {
 	bool expects_body; /* Content-Length > 0 or chunked */
 	char *body;
 	size_t body_len, body_cap, body_max, body_seen;
+	struct upload *up;        /* BODY_UPLOAD with multipart: the streaming state */
+	void *upload_state;       /* the route's own state for its upload_ops (it frees it) */
+	void (*upload_state_free)(void *state);
 	json_t *json;
 	union jval in[JFIELDS_MAX];  /* declared fields, in spec order */
 	bool present[JFIELDS_MAX];
 	char *owned[JFIELDS_MAX];
 
 	/* caller */
+	bool authorized; /* authorize() passed (it may run mid-body, for uploads) */
 	bool authed;
 	bool via_cookie;
 	struct store_user user;
@@ -125,6 +147,7 @@ struct request {
 	bool totp_setup_required;
 	char csrf[TOKEN_CHARS + 1]; /* the session's CSRF value, for forms on pages */
 	unsigned char session_lookup[SESSION_LOOKUP_BYTES];
+	char report_id[ID_CHARS + 1]; /* a reporter session's report */
 
 	/* reply */
 	unsigned status;

@@ -1,11 +1,24 @@
 /* routes.c: the route table, the only place where URLs appear. */
 #include "api/api.h"
 #include "pages/pages.h"
+#include "reports/reports.h"
 
 const struct route routes[] = {
 	/* public */
 	{ M_GET, "/healthz", api_healthz, WHO_PUBLIC, BODY_NONE, NULL, 0 },
 	{ M_GET, "/api/v1/meta", api_meta, WHO_PUBLIC, BODY_NONE, NULL, 0 },
+	{ M_POST, "/api/v1/reports", api_reports_submit, WHO_PUBLIC, BODY_UPLOAD, NULL, ROUTE_LIMITED,
+	  &reports_submit_upload },
+
+	/* reporters (receipt sessions) */
+	{ M_POST, "/api/v1/reporter/login", api_reporter_login, WHO_PUBLIC, BODY_JSON,
+	  api_reporter_login_fields, ROUTE_LIMITED },
+	{ M_GET, "/api/v1/reporter/report", api_reporter_report, WHO_REPORTER, BODY_NONE, NULL, 0 },
+	{ M_POST, "/api/v1/reporter/messages", api_reporter_message, WHO_REPORTER, BODY_JSON,
+	  api_reporter_message_fields, 0 },
+	{ M_POST, "/api/v1/reporter/files", api_reporter_files, WHO_REPORTER, BODY_UPLOAD, NULL, 0,
+	  &reports_add_files_upload },
+	{ M_POST, "/api/v1/reporter/logout", api_reporter_logout, WHO_REPORTER, BODY_NONE, NULL, 0 },
 
 	/* staff */
 	{ M_POST, "/api/v1/staff/login", api_staff_login, WHO_PUBLIC, BODY_JSON, api_login_fields, 0 },
@@ -43,5 +56,40 @@ const struct route routes[] = {
 	/* pages */
 	{ M_GET, "/", page_landing, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
 	{ M_GET, "/static/{file}", page_static, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
+	{ M_GET, "/staff/login", page_staff_login, WHO_PUBLIC, BODY_NONE, NULL,
+	  ROUTE_INLINE | ROUTE_PAGE },
+	{ M_POST, "/staff/login", page_staff_login_post, WHO_PUBLIC, BODY_FORM,
+	  page_staff_login_fields, ROUTE_PAGE },
+	{ M_POST, "/staff/logout", page_staff_logout, WHO_STAFF, BODY_FORM, NULL,
+	  ROUTE_PAGE | ROUTE_SETUP },
+	{ M_GET, "/staff/activate", page_staff_activate, WHO_PUBLIC, BODY_NONE, NULL,
+	  ROUTE_INLINE | ROUTE_PAGE },
+	{ M_POST, "/staff/activate", page_staff_activate_post, WHO_PUBLIC, BODY_FORM,
+	  page_staff_activate_fields, ROUTE_PAGE },
+	{ M_GET, "/staff", page_staff_home, WHO_STAFF, BODY_NONE, NULL, ROUTE_PAGE | ROUTE_SETUP },
+	{ M_GET, "/staff/account", page_staff_account, WHO_STAFF, BODY_NONE, NULL,
+	  ROUTE_PAGE | ROUTE_SETUP },
+	{ M_POST, "/staff/account/password", page_staff_password_post, WHO_STAFF, BODY_FORM,
+	  page_staff_password_fields, ROUTE_PAGE | ROUTE_SETUP },
+	{ M_POST, "/staff/account/totp", page_staff_totp_begin, WHO_STAFF, BODY_FORM, NULL,
+	  ROUTE_PAGE | ROUTE_SETUP },
+	{ M_POST, "/staff/account/totp/confirm", page_staff_totp_confirm, WHO_STAFF, BODY_FORM,
+	  page_staff_code_fields, ROUTE_PAGE | ROUTE_SETUP },
+	{ M_POST, "/staff/account/totp/disable", page_staff_totp_disable, WHO_STAFF, BODY_FORM,
+	  page_staff_code_fields, ROUTE_PAGE | ROUTE_SETUP },
+	{ M_GET, "/staff/users", page_staff_users, WHO_ADMIN, BODY_NONE, NULL, ROUTE_PAGE },
+	{ M_POST, "/staff/users", page_staff_users_create, WHO_ADMIN, BODY_FORM,
+	  page_staff_user_create_fields, ROUTE_PAGE },
+	{ M_POST, "/staff/users/{id}", page_staff_users_action, WHO_ADMIN, BODY_FORM,
+	  page_staff_user_action_fields, ROUTE_PAGE },
+	{ M_GET, "/staff/pending", page_staff_pending, WHO_SUPERVISOR, BODY_NONE, NULL, ROUTE_PAGE },
+	{ M_POST, "/staff/pending/{id}", page_staff_pending_decide, WHO_SUPERVISOR, BODY_FORM,
+	  page_staff_pending_fields, ROUTE_PAGE },
+	{ M_GET, "/staff/settings", page_staff_settings, WHO_ADMIN | WHO_SUPERVISOR, BODY_NONE, NULL,
+	  ROUTE_PAGE },
+	{ M_POST, "/staff/settings", page_staff_settings_post, WHO_ADMIN | WHO_SUPERVISOR, BODY_FORM,
+	  page_staff_settings_fields, ROUTE_PAGE },
+	{ M_GET, "/staff/audit", page_staff_audit, WHO_ADMIN | WHO_SUPERVISOR, BODY_NONE, NULL,
+	  ROUTE_PAGE },
 	{ 0, NULL, NULL, 0, BODY_NONE, NULL, 0 },
 };

@@ -15,8 +15,10 @@
 #include "accounts/settings.h"
 #include "core/log.h"
 #include "http/pool.h"
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "http/upload.h"
 
 enum { ST_NEW, ST_RUNNING, ST_DONE };
 
@@ -120,6 +122,18 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 	}
 	for (int i = 0; i < m.nparams; i++)
 		r->params[r->nparams++] = strndup(m.params[i].start, m.params[i].len);
+	if ((m.route->flags & ROUTE_LIMITED) && cfg->rate_limits) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		unsigned wait = ratelimit_take(ci ? ci->client_addr : NULL, (int64_t)time(NULL));
+		if (wait) {
+			char secs[16];
+			snprintf(secs, sizeof secs, "%u", wait);
+			reply_error(r, ERR_RATE_LIMITED, NULL);
+			reply_header(r, "Retry-After", secs);
+			return;
+		}
+	}
 
 	const char *ct = req_header(r, "Content-Type");
 	if (m.route->body == BODY_JSON && !is_type(ct, "application/json")) {
@@ -128,17 +142,38 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 	} else if (m.route->body == BODY_FORM && !is_type(ct, "application/x-www-form-urlencoded")) {
 		static const char *const form_only[] = { "application/x-www-form-urlencoded", NULL };
 		reply_unsupported(r, form_only);
+	} else if (m.route->body == BODY_UPLOAD && !is_type(ct, "application/json") &&
+	           !is_type(ct, "multipart/form-data")) {
+		static const char *const upload_types[] = { "application/json", "multipart/form-data",
+		                                            NULL };
+		reply_unsupported(r, upload_types);
+	} else if (m.route->body == BODY_UPLOAD && is_type(ct, "multipart/form-data")) {
+		/* The whole of an upload may be as large as every file at its limit, plus fields. */
+		struct settings st;
+		settings_get(&st);
+		r->body_max = (size_t)st.max_files * st.max_file_bytes + (1u << 20);
+		if (cl && strtoull(cl, NULL, 10) > r->body_max)
+			reply_error(r, ERR_TOO_LARGE, NULL);
+		else
+			upload_start(r);
 	} else if (cl && strtoull(cl, NULL, 10) > r->body_max) {
 		reply_error(r, ERR_TOO_LARGE, NULL); /* from the declared length, before reading */
 	}
 }
 
-/* Collects a body chunk, or drops it once the request has failed. */
+/* Collects a body chunk (or streams it, for uploads), or drops it once the request failed. */
 static enum MHD_Result collect(struct request *r, const char *data, size_t n)
 {
 	r->body_seen += n;
 	if (r->replied)
 		return r->body_seen > r->body_max + DRAIN_MAX ? MHD_NO : MHD_YES;
+	if (r->up) {
+		if (r->body_seen > r->body_max)
+			reply_error(r, ERR_TOO_LARGE, NULL);
+		else
+			upload_feed(r, data, n);
+		return MHD_YES;
+	}
 	if (r->body_len + n > r->body_max) {
 		free(r->body);
 		r->body = NULL;
@@ -164,56 +199,99 @@ static enum MHD_Result collect(struct request *r, const char *data, size_t n)
 	return MHD_YES;
 }
 
-/* Authentication, declared input and the handler: on a worker, or inline for pure routes. */
-static void run(struct request *r)
+/* Who the caller is, checked against the route: a reporter's receipt session, or a staff
+ * session with a role the route allows and, when required, a second factor. Returns 0, or -1
+ * after replying. Blocking (database). */
+static int authorize(struct request *r)
 {
 	const struct route *rt = r->route;
-	if (rt->body == BODY_JSON) {
+	if (rt->who & WHO_PUBLIC)
+		return 0;
+	if (rt->who == WHO_REPORTER)
+		return session_reporter_authenticate(r);
+	if (session_authenticate(r) != 0) {
+		if ((rt->flags & ROUTE_PAGE) && r->status == 401)
+			reply_redirect(r, "/staff/login"); /* a page sends people to sign in */
+		return -1;
+	}
+	static const struct {
+		const char *role;
+		unsigned who;
+	} roles[] = { { "admin", WHO_ADMIN }, { "investigator", WHO_INVESTIGATOR },
+	              { "supervisor", WHO_SUPERVISOR }, { "leader", WHO_LEADER } };
+	unsigned mine = 0;
+	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+		if (!strcmp(r->user.role, roles[i].role))
+			mine = roles[i].who;
+	if (!(rt->who & mine)) {
+		reply_error(r, ERR_FORBIDDEN, NULL);
+		return -1;
+	}
+	struct settings s;
+	settings_get(&s);
+	r->totp_setup_required = settings_totp_required(&s, r->user.role) && !r->user.totp_enabled;
+	if (r->totp_setup_required && !(rt->flags & ROUTE_SETUP)) {
+		reply_outcome(r, &OUTCOME(ERR_FORBIDDEN, NULL, r->lang == LANG_EN
+		              ? "Set up two-step verification first (your account page)."
+		              : "Aktifkan verifikasi dua langkah terlebih dahulu (halaman akun Anda)."));
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses a collected body (JSON or form) into r->json. Returns 0, or -1 after replying. */
+static int parse_body(struct request *r)
+{
+	enum body_kind kind = r->route->body;
+	if (kind == BODY_JSON || (kind == BODY_UPLOAD && !r->up)) {
 		json_error_t jerr;
-		r->json = json_loadb(r->body ? r->body : "", r->body_len,
-		                     JSON_REJECT_DUPLICATES, &jerr);
+		r->json = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!r->json) {
 			reply_error(r, ERR_INVALID_JSON, NULL);
-			return;
+			return -1;
 		}
-	} else if (rt->body == BODY_FORM) {
+	} else if (kind == BODY_FORM) {
 		r->json = form_parse(r->body ? r->body : "", r->body_len);
 		if (!r->json) {
 			reply_error(r, ERR_BAD_REQUEST, NULL);
-			return;
+			return -1;
 		}
 	}
-	if (!(rt->who & WHO_PUBLIC)) {
-		if (session_authenticate(r) != 0) {
-			if ((rt->flags & ROUTE_PAGE) && r->status == 401)
-				reply_redirect(r, "/staff/login"); /* a page sends people to sign in */
-			return;
-		}
-		static const struct {
-			const char *role;
-			unsigned who;
-		} roles[] = { { "admin", WHO_ADMIN }, { "investigator", WHO_INVESTIGATOR },
-		              { "supervisor", WHO_SUPERVISOR }, { "leader", WHO_LEADER } };
-		unsigned mine = 0;
-		for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
-			if (!strcmp(r->user.role, roles[i].role))
-				mine = roles[i].who;
-		if (!(rt->who & mine)) {
-			reply_error(r, ERR_FORBIDDEN, NULL);
-			return;
-		}
-		struct settings s;
-		settings_get(&s);
-		r->totp_setup_required = settings_totp_required(&s, r->user.role) && !r->user.totp_enabled;
-		if (r->totp_setup_required && !(rt->flags & ROUTE_SETUP)) {
-			reply_outcome(r, &OUTCOME(ERR_FORBIDDEN, NULL, r->lang == LANG_EN
-			              ? "Set up two-step verification first (your account page)."
-			              : "Aktifkan verifikasi dua langkah terlebih dahulu (halaman akun Anda)."));
-			return;
-		}
-	}
-	if (rt->fields && req_parse_fields(r) != 0)
+	return 0;
+}
+
+/* Mid-body, on a worker: the caller is authorized before any file is handled, then the
+ * batch goes to the route's upload_ops. */
+static void flush(struct request *r)
+{
+	if (!r->authorized && authorize(r) == 0)
+		r->authorized = true;
+	if (r->authorized)
+		upload_flush(r, false);
+}
+
+/* At the end of the body: authorization, input and the handler. On a worker, or inline for
+ * pure routes. */
+static void run(struct request *r)
+{
+	const struct route *rt = r->route;
+	if (!r->up && parse_body(r) != 0)
 		return;
+	if (!r->authorized) {
+		if (authorize(r) != 0)
+			return;
+		r->authorized = true;
+	}
+	if (rt->body == BODY_UPLOAD) {
+		if (r->up)
+			upload_flush(r, true);
+		else if (rt->upload->begin(r) != 0 && !r->replied)
+			reply_error(r, ERR_INTERNAL, NULL);
+		if (r->replied)
+			return;
+	} else if (rt->fields && req_parse_fields(r) != 0) {
+		return;
+	}
 	rt->handler(r);
 	if (!r->replied) {
 		log_error("handler for %s %s gave no reply", r->method_name, rt->pattern);
@@ -227,6 +305,33 @@ static void work(void *arg)
 	run(r);
 	r->state = ST_DONE;
 	MHD_resume_connection(r->conn);
+}
+
+static void work_flush(void *arg)
+{
+	struct request *r = arg;
+	flush(r);
+	r->state = ST_NEW; /* back to receiving the body */
+	MHD_resume_connection(r->conn);
+}
+
+/* Suspends the connection and hands `job` to the pool; 503 when the pool is full. */
+static enum MHD_Result hand_off(struct http_server *s, struct request *r, void (*job)(void *))
+{
+	if (!pool_has_room(s->pool)) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		reply_header(r, "Retry-After", "5");
+		return job == work ? queue(r) : MHD_YES;
+	}
+	r->state = ST_RUNNING;
+	MHD_suspend_connection(r->conn);
+	if (pool_submit(s->pool, job, r) != 0) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		reply_header(r, "Retry-After", "5");
+		r->state = job == work ? ST_DONE : ST_NEW;
+		MHD_resume_connection(r->conn);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -252,6 +357,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size) {
 		enum MHD_Result ok = collect(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		if (ok == MHD_YES && upload_needs_flush(r))
+			return hand_off(s, r, work_flush);
 		return ok;
 	}
 	if (r->state == ST_DONE)
@@ -260,24 +367,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	if (r->replied)
 		return queue(r);
+	if (r->up && upload_finish(r) != 0)
+		return queue(r);
 	if ((r->route->flags & ROUTE_INLINE) && (r->route->who & WHO_PUBLIC)) {
 		run(r);
 		return queue(r);
 	}
-	if (!pool_has_room(s->pool)) {
-		reply_error(r, ERR_UNAVAILABLE, NULL);
-		reply_header(r, "Retry-After", "5");
-		return queue(r);
-	}
-	r->state = ST_RUNNING;
-	MHD_suspend_connection(conn);
-	if (pool_submit(s->pool, work, r) != 0) {
-		reply_error(r, ERR_UNAVAILABLE, NULL);
-		reply_header(r, "Retry-After", "5");
-		r->state = ST_DONE;
-		MHD_resume_connection(conn);
-	}
-	return MHD_YES;
+	return hand_off(s, r, work);
 }
 
 /* Overwrites every string inside a parsed body before it is released: bodies carry
@@ -309,6 +405,9 @@ static void request_free(struct request *r)
 	if (r->body)
 		sodium_memzero(r->body, r->body_len); /* may hold a password */
 	sodium_free(r->sk);
+	upload_free(r);
+	if (r->upload_state_free)
+		r->upload_state_free(r->upload_state);
 	free(r->body);
 	wipe_json(r->json);
 	json_decref(r->json);

@@ -7,6 +7,7 @@
 #include "audit/audit.h"
 #include "core/log.h"
 #include "crypto/keys.h"
+#include "crypto/report.h"
 #include "http/session.h"
 
 static const char *bearer(struct request *r)
@@ -56,7 +57,12 @@ int session_authenticate(struct request *r)
 	}
 	if (rc != STORE_OK) {
 		sodium_memzero(token, sizeof token);
-		reply_error(r, rc == STORE_NONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL);
+		if (rc == STORE_NONE)
+			reply_outcome(r, &OUTCOME(ERR_UNAUTHENTICATED, NULL, r->lang == LANG_EN
+			              ? "Your session has ended. Sign in again with your receipt code."
+			              : "Sesi Anda telah berakhir. Masuk lagi dengan kode resi Anda."));
+		else
+			reply_error(r, ERR_UNAVAILABLE, NULL);
 		return -1;
 	}
 	session_csrf(r->csrf, token);
@@ -147,5 +153,106 @@ int session_end(struct request *r)
 		return -1;
 	}
 	set_cookie(r, "", 0);
+	return 0;
+}
+
+/* ---- reporters: a receipt session holds the report's keys, never the receipt ---- */
+
+#define REPORTER_SECRETS (2 * RKEY_BYTES)
+
+int session_reporter_authenticate(struct request *r)
+{
+	const struct store *st = r->ctx->store;
+	const char *tok = bearer(r);
+	r->via_cookie = tok == NULL;
+	if (!tok)
+		tok = req_cookie(r, REPORTER_COOKIE);
+	unsigned char token[SESSION_TOKEN_BYTES], wrap[32], sealed[REPORTER_SECRETS + BOX_OVERHEAD];
+	int64_t now = time(NULL), last_seen = 0;
+	int rc = STORE_NONE;
+	if (tok && crypto_unb64(token, sizeof token, tok) == 0) {
+		session_subkey(r->session_lookup, SESSION_LOOKUP, token);
+		rc = st->reporter_session_get(st->cls, r->session_lookup, r->report_id, &last_seen,
+		                              sealed, sizeof sealed);
+		if (rc == STORE_OK && last_seen + REPORTER_IDLE_SECONDS <= now) {
+			st->reporter_session_delete(st->cls, r->session_lookup);
+			rc = STORE_NONE;
+		}
+	}
+	if (rc == STORE_OK) {
+		session_subkey(wrap, SESSION_WRAP, token);
+		r->sk = sodium_malloc(SK_BYTES); /* room for the two report keys */
+		if (!r->sk)
+			rc = STORE_ERR;
+		else if (box_open(r->sk, sealed, sizeof sealed, wrap, r->report_id, "", "reporter",
+		                  BOX_REPORTER) != 0)
+			rc = STORE_NONE;
+		sodium_memzero(wrap, sizeof wrap);
+	}
+	if (rc != STORE_OK) {
+		sodium_memzero(token, sizeof token);
+		if (rc == STORE_NONE)
+			reply_outcome(r, &OUTCOME(ERR_UNAUTHENTICATED, NULL, r->lang == LANG_EN
+			              ? "Your session has ended. Sign in again with your receipt code."
+			              : "Sesi Anda telah berakhir. Masuk lagi dengan kode resi Anda."));
+		else
+			reply_error(r, ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	session_csrf(r->csrf, token);
+	sodium_memzero(token, sizeof token);
+	if (r->via_cookie && !(r->method & (M_GET | M_HEAD))) {
+		const char *got = req_header(r, "X-CSRF-Token");
+		if (!got)
+			got = json_string_value(json_object_get(r->json, "csrf"));
+		if (!got || !crypto_str_equal(got, r->csrf)) {
+			reply_error(r, ERR_CSRF, NULL);
+			return -1;
+		}
+	}
+	if (last_seen + SESSION_TOUCH_SECONDS <= now)
+		st->reporter_session_touch(st->cls, r->session_lookup, now);
+	r->authed = true;
+	return 0;
+}
+
+static void set_reporter_cookie(struct request *r, const char *value, int max_age)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+	         REPORTER_COOKIE, value, max_age, r->ctx->cfg->https ? "; Secure" : "");
+	reply_header(r, "Set-Cookie", cookie);
+}
+
+int session_reporter_begin(struct request *r, const char *report_id, const unsigned char *keys,
+                           char token_b64[TOKEN_CHARS + 1], char csrf[TOKEN_CHARS + 1])
+{
+	unsigned char token[SESSION_TOKEN_BYTES], lookup[32], wrap[32];
+	unsigned char sealed[REPORTER_SECRETS + BOX_OVERHEAD];
+	randombytes_buf(token, sizeof token);
+	session_subkey(lookup, SESSION_LOOKUP, token);
+	session_subkey(wrap, SESSION_WRAP, token);
+	box_seal(sealed, keys, REPORTER_SECRETS, wrap, report_id, "", "reporter", BOX_REPORTER);
+	sodium_memzero(wrap, sizeof wrap);
+	int rc = r->ctx->store->reporter_session_insert(r->ctx->store->cls, lookup, report_id,
+	                                                (int64_t)time(NULL), sealed, sizeof sealed);
+	crypto_b64(token_b64, TOKEN_CHARS + 1, token, sizeof token);
+	session_csrf(csrf, token);
+	sodium_memzero(token, sizeof token);
+	if (rc != STORE_OK) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	set_reporter_cookie(r, token_b64, REPORTER_IDLE_SECONDS);
+	return 0;
+}
+
+int session_reporter_end(struct request *r)
+{
+	if (r->ctx->store->reporter_session_delete(r->ctx->store->cls, r->session_lookup) != STORE_OK) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return -1;
+	}
+	set_reporter_cookie(r, "", 0);
 	return 0;
 }

@@ -19,4 +19,74 @@ void page_landing(struct request *r);
 /* static.c */
 void page_static(struct request *r);
 
+/* ---- staff pages (staff_*.c) ----
+ * Built on the same account, settings, audit and store calls as api/. Every staff page gets,
+ * besides the common context: `me` (the signed-in user: name, username, role, role_label),
+ * `csrf` (for the hidden field of every form), `nav` (links by role), `lq` ("?lang=xx" when
+ * the language must be carried in links, else ""), `la` (the same for a link that already has
+ * a query: "&lang=xx") and `lang_param` (for a hidden field of GET forms). */
+
+/* staff_common.c */
+#define STAFF_PER_PAGE 50
+/* Previous and next links of a listing: {label, prev, next} (a link is "" when there is none),
+ * or NULL when one page holds everything. `base` is the path and query so far, ending in "?"
+ * or "&" ("/staff/users?", "/staff/audit?actor=x&"). */
+json_t *staff_pager(struct request *r, const char *base, int64_t page, int64_t per_page,
+                    int64_t total);
+/* The language to carry in links: "?lang=en" / "?lang=id", or "" (Indonesian by default). */
+const char *staff_lang_query(struct request *r);
+/* Renders a staff page: the common page context, the staff context above (`me`, `csrf` and
+ * `nav` only when r is signed in), plus `ctx` (taken over). */
+void staff_page(struct request *r, unsigned status, const char *name, json_t *ctx);
+/* 303 to `path` (a local path without a query), adding `query` ("done=x", may be NULL) and
+ * the request's language. */
+void staff_redirect(struct request *r, const char *path, const char *query);
+/* A string of web/i18n by its dotted path ("staff.roles.admin"), or `fallback`. */
+const char *staff_t(struct request *r, const char *path, const char *fallback);
+/* The i18n string at `path` with "{n}" replaced by `value`, as a new JSON string. */
+json_t *staff_fill(struct request *r, const char *path, const char *value);
+/* "2026-12-04 13:05" in WIB (UTC+7), or "" for 0. */
+void staff_time_wib(int64_t t, char out[17]);
+/* Splits `s` at spaces and dashes into a JSON array of groups (keys and codes shown large). */
+json_t *staff_groups(const char *s);
+/* The state of an account as shown: {state, state_label}. */
+json_t *staff_state_json(struct request *r, const struct store_user *u);
+/* A declared form field's value: "" when absent. */
+const char *staff_in(struct request *r, int field);
+/* A TOTP code as typed ("123 456", "123-456") reduced to its digits in out[8]; "" when it is
+ * not six digits. */
+void staff_totp_code(const char *typed, char out[8]);
+
+/* staff_session.c */
+extern const struct jfield page_staff_login_fields[];
+void page_staff_login(struct request *r);
+void page_staff_login_post(struct request *r);
+void page_staff_logout(struct request *r);
+void page_staff_home(struct request *r);
+/* staff_activate.c */
+extern const struct jfield page_staff_activate_fields[];
+void page_staff_activate(struct request *r);
+void page_staff_activate_post(struct request *r);
+/* staff_account.c */
+extern const struct jfield page_staff_password_fields[], page_staff_code_fields[];
+void page_staff_account(struct request *r);
+void page_staff_password_post(struct request *r);
+void page_staff_totp_begin(struct request *r);
+void page_staff_totp_confirm(struct request *r);
+void page_staff_totp_disable(struct request *r);
+/* staff_users.c */
+extern const struct jfield page_staff_user_create_fields[], page_staff_user_action_fields[],
+	page_staff_pending_fields[];
+void page_staff_users(struct request *r);
+void page_staff_users_create(struct request *r);
+void page_staff_users_action(struct request *r);
+void page_staff_pending(struct request *r);
+void page_staff_pending_decide(struct request *r);
+/* staff_settings.c */
+extern const struct jfield page_staff_settings_fields[];
+void page_staff_settings(struct request *r);
+void page_staff_settings_post(struct request *r);
+/* staff_audit.c */
+void page_staff_audit(struct request *r);
+
 #endif

@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "store/store.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 160
 
 struct conn {
 	sqlite3 *db;
@@ -448,6 +448,17 @@ static int sq_user_list(void *cls, store_user_cb cb, void *arg)
 	                 cb, arg);
 }
 
+static int sq_users_unconfirm_signed_by(void *cls, const char *signer_id)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE users SET confirmed = 0 WHERE cert_signer = ? AND id <> ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, signer_id);
+	bind_text(st, 2, signer_id);
+	return run(q, st);
+}
+
 static int sq_users_pending(void *cls, store_user_cb cb, void *arg)
 {
 	struct sq *q = cls;
@@ -677,6 +688,444 @@ static int sq_setting_put(void *cls, const char *key, const char *value)
 		return STORE_ERR;
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
+	return run(q, st);
+}
+
+/* ---- reports ---- */
+
+/* A malloc'd copy of a blob column (NULL and 0 when NULL or empty). */
+static unsigned char *dup_blob(sqlite3_stmt *st, int col, size_t *len)
+{
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+	const void *p = sqlite3_column_blob(st, col);
+	*len = 0;
+	if (!p || n == 0)
+		return NULL;
+	unsigned char *b = malloc(n);
+	if (b) {
+		memcpy(b, p, n);
+		*len = n;
+	}
+	return b;
+}
+
+#define REPORT_COLS "id, number, category, kecamatan, status, created_on, ack_due, due, " \
+                    "acked_on, closed_on, assignee, receipt_lookup, reporter_keys, content, " \
+                    "identity, exclusions, org_key_id, files, unread"
+
+static void read_report(sqlite3_stmt *st, struct store_report *r)
+{
+	memset(r, 0, sizeof *r);
+	copy_text(r->id, sizeof r->id, st, 0);
+	copy_text(r->number, sizeof r->number, st, 1);
+	copy_text(r->category, sizeof r->category, st, 2);
+	copy_text(r->kecamatan, sizeof r->kecamatan, st, 3);
+	copy_text(r->status, sizeof r->status, st, 4);
+	copy_text(r->created_on, sizeof r->created_on, st, 5);
+	copy_text(r->ack_due, sizeof r->ack_due, st, 6);
+	copy_text(r->due, sizeof r->due, st, 7);
+	copy_text(r->acked_on, sizeof r->acked_on, st, 8);
+	copy_text(r->closed_on, sizeof r->closed_on, st, 9);
+	copy_text(r->assignee, sizeof r->assignee, st, 10);
+	copy_blob(r->receipt_lookup, sizeof r->receipt_lookup, st, 11);
+	copy_blob(r->reporter_keys, sizeof r->reporter_keys, st, 12);
+	r->content = dup_blob(st, 13, &r->content_len);
+	r->has_identity = !is_null(st, 14);
+	copy_blob(r->identity, sizeof r->identity, st, 14);
+	r->exclusions = dup_blob(st, 15, &r->exclusions_len);
+	copy_text(r->org_key_id, sizeof r->org_key_id, st, 16);
+	r->files = sqlite3_column_int64(st, 17);
+	r->unread = sqlite3_column_int64(st, 18);
+}
+
+void store_report_release(struct store_report *r)
+{
+	free(r->content);
+	free(r->exclusions);
+	r->content = r->exclusions = NULL;
+}
+
+static int sq_report_insert(void *cls, const struct store_report *r)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO reports (" REPORT_COLS ") VALUES "
+	                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->number);
+	bind_text(st, 3, r->category);
+	bind_text(st, 4, r->kecamatan);
+	bind_text(st, 5, r->status);
+	bind_text(st, 6, r->created_on);
+	bind_text(st, 7, r->ack_due);
+	bind_text(st, 8, r->due);
+	bind_text(st, 9, r->acked_on);
+	bind_text(st, 10, r->closed_on);
+	if (r->assignee[0])
+		bind_text(st, 11, r->assignee);
+	bind_blob(st, 12, r->receipt_lookup, sizeof r->receipt_lookup);
+	bind_blob(st, 13, r->reporter_keys, sizeof r->reporter_keys);
+	bind_blob(st, 14, r->content, r->content_len);
+	bind_opt_blob(st, 15, r->has_identity, r->identity, sizeof r->identity);
+	bind_blob(st, 16, r->exclusions, r->exclusions_len);
+	if (r->org_key_id[0])
+		bind_text(st, 17, r->org_key_id);
+	sqlite3_bind_int64(st, 18, r->files);
+	sqlite3_bind_int64(st, 19, r->unread);
+	return run(q, st);
+}
+
+static int one_report(struct sq *q, sqlite3_stmt *st, struct store_report *out)
+{
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_report(st, out);
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_report_by_id(void *cls, const char *id, struct store_report *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " REPORT_COLS " FROM reports WHERE id = ?");
+	if (st)
+		bind_text(st, 1, id);
+	return one_report(q, st, out);
+}
+
+static int sq_report_by_lookup(void *cls, const unsigned char lookup[32], struct store_report *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " REPORT_COLS " FROM reports WHERE receipt_lookup = ?");
+	if (st)
+		bind_blob(st, 1, lookup, 32);
+	return one_report(q, st, out);
+}
+
+static int sq_report_count(void *cls, const char *id, int64_t files, int64_t unread)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE reports SET files = files + ?, unread = unread + ? "
+	                           "WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, files);
+	sqlite3_bind_int64(st, 2, unread);
+	bind_text(st, 3, id);
+	return run(q, st);
+}
+
+static int sq_case_number_next(void *cls, int year, int64_t *n)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO case_numbers (year, last) VALUES (?, 1) "
+	                           "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int(st, 1, year);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int r = rc == SQLITE_ROW ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_report_key_put(void *cls, const struct store_report_key *k)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT OR REPLACE INTO report_keys (report_id, holder, holder_kind, "
+	                           "k_report, k_notes, k_identity, how, since) VALUES (?,?,?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, k->report_id);
+	bind_text(st, 2, k->holder);
+	bind_text(st, 3, k->holder_kind);
+	bind_blob(st, 4, k->k_report, sizeof k->k_report);
+	bind_blob(st, 5, k->k_notes, sizeof k->k_notes);
+	bind_opt_blob(st, 6, k->has_identity, k->k_identity, sizeof k->k_identity);
+	bind_text(st, 7, k->how);
+	sqlite3_bind_int64(st, 8, k->since);
+	return run(q, st);
+}
+
+static int sq_message_insert(void *cls, const struct store_message *m)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO messages (id, report_id, author, author_id, at, seq, "
+	                           "body) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(seq), 0) + 1 "
+	                           "FROM messages WHERE report_id = ?2), ?6)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, m->id);
+	bind_text(st, 2, m->report_id);
+	bind_text(st, 3, m->author);
+	bind_text(st, 4, m->author_id);
+	sqlite3_bind_int64(st, 5, m->at);
+	bind_blob(st, 6, m->body, m->body_len);
+	return run(q, st);
+}
+
+static int sq_messages_each(void *cls, const char *report_id, store_message_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, report_id, author, author_id, at, seq, body FROM "
+	                           "messages WHERE report_id = ? ORDER BY seq");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_message m = { 0 };
+		copy_text(m.id, sizeof m.id, st, 0);
+		copy_text(m.report_id, sizeof m.report_id, st, 1);
+		copy_text(m.author, sizeof m.author, st, 2);
+		copy_text(m.author_id, sizeof m.author_id, st, 3);
+		m.at = sqlite3_column_int64(st, 4);
+		m.seq = sqlite3_column_int64(st, 5);
+		m.body = (unsigned char *)sqlite3_column_blob(st, 6);
+		m.body_len = (size_t)sqlite3_column_bytes(st, 6);
+		if (cb(arg, &m) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_file_insert(void *cls, const struct store_file *f)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO files (id, staged_at, added_by, stream_key, header) "
+	                           "VALUES (?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, f->staged_at);
+	bind_text(st, 3, f->added_by);
+	bind_blob(st, 4, f->stream_key, sizeof f->stream_key);
+	bind_blob(st, 5, f->header, sizeof f->header);
+	return run(q, st);
+}
+
+static int sq_file_chunk_put(void *cls, const char *file_id, int64_t seq, const unsigned char *data,
+                             size_t len)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO file_chunks (file_id, seq, data) VALUES (?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, seq);
+	bind_blob(st, 3, data, len);
+	return run(q, st);
+}
+
+static int sq_file_finish(void *cls, const struct store_file *f)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE files SET size = ?, chunks = ?, meta = ? WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, f->size);
+	sqlite3_bind_int64(st, 2, f->chunks);
+	bind_blob(st, 3, f->meta, f->meta_len);
+	bind_text(st, 4, f->id);
+	return run(q, st);
+}
+
+static int sq_file_attach(void *cls, const char *file_id, const char *report_id, int64_t added_at)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE files SET report_id = ?, added_at = ? WHERE id = ? AND "
+	                           "report_id IS NULL AND meta IS NOT NULL");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	sqlite3_bind_int64(st, 2, added_at);
+	bind_text(st, 3, file_id);
+	int rc = run(q, st);
+	if (rc == STORE_OK && sqlite3_changes(conn_get(q)->db) != 1)
+		return STORE_NONE; /* swept meanwhile, or never finished */
+	return rc;
+}
+
+static int sq_files_each(void *cls, const char *report_id, store_file_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, report_id, staged_at, added_at, added_by, size, chunks, "
+	                           "stream_key, header, meta FROM files WHERE report_id = ? "
+	                           "ORDER BY added_at, rowid"); /* rowid: the order they arrived */
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_file f = { 0 };
+		copy_text(f.id, sizeof f.id, st, 0);
+		copy_text(f.report_id, sizeof f.report_id, st, 1);
+		f.staged_at = sqlite3_column_int64(st, 2);
+		f.added_at = sqlite3_column_int64(st, 3);
+		copy_text(f.added_by, sizeof f.added_by, st, 4);
+		f.size = sqlite3_column_int64(st, 5);
+		f.chunks = sqlite3_column_int64(st, 6);
+		copy_blob(f.stream_key, sizeof f.stream_key, st, 7);
+		copy_blob(f.header, sizeof f.header, st, 8);
+		f.meta = (unsigned char *)sqlite3_column_blob(st, 9);
+		f.meta_len = (size_t)sqlite3_column_bytes(st, 9);
+		if (cb(arg, &f) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_file_chunks_each(void *cls, const char *file_id, store_chunk_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT seq, data FROM file_chunks WHERE file_id = ? ORDER BY seq");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, file_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+		       (size_t)sqlite3_column_bytes(st, 1)) != 0)
+			break;
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_files_sweep(void *cls, int64_t before, int64_t *n)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM files WHERE report_id IS NULL AND staged_at < ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, before);
+	int rc = run(q, st);
+	*n = rc == STORE_OK ? sqlite3_changes(conn_get(q)->db) : 0;
+	return rc;
+}
+
+static int sq_event_insert(void *cls, const struct store_event *e)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO report_events (id, report_id, seq, at, status, "
+	                           "actor_id, reason, internal) VALUES (?1, ?2, (SELECT coalesce("
+	                           "max(seq), 0) + 1 FROM report_events WHERE report_id = ?2), ?3, ?4, "
+	                           "?5, ?6, ?7)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, e->id);
+	bind_text(st, 2, e->report_id);
+	sqlite3_bind_int64(st, 3, e->at);
+	bind_text(st, 4, e->status);
+	bind_text(st, 5, e->actor_id);
+	bind_opt_blob(st, 6, e->reason != NULL, e->reason, e->reason_len);
+	bind_opt_blob(st, 7, e->internal != NULL, e->internal, e->internal_len);
+	return run(q, st);
+}
+
+static int sq_events_each(void *cls, const char *report_id, store_event_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, report_id, seq, at, status, actor_id, reason, internal "
+	                           "FROM report_events WHERE report_id = ? ORDER BY seq");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_event e = { 0 };
+		copy_text(e.id, sizeof e.id, st, 0);
+		copy_text(e.report_id, sizeof e.report_id, st, 1);
+		e.seq = sqlite3_column_int64(st, 2);
+		e.at = sqlite3_column_int64(st, 3);
+		copy_text(e.status, sizeof e.status, st, 4);
+		copy_text(e.actor_id, sizeof e.actor_id, st, 5);
+		e.reason = (unsigned char *)sqlite3_column_blob(st, 6);
+		e.reason_len = (size_t)sqlite3_column_bytes(st, 6);
+		e.internal = (unsigned char *)sqlite3_column_blob(st, 7);
+		e.internal_len = (size_t)sqlite3_column_bytes(st, 7);
+		if (cb(arg, &e) != 0)
+			break;
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_reporter_session_insert(void *cls, const unsigned char lookup[32],
+                                      const char *report_id, int64_t now,
+                                      const unsigned char *secrets, size_t len)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO reporter_sessions (lookup, report_id, last_seen, "
+	                           "secrets) VALUES (?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, lookup, 32);
+	bind_text(st, 2, report_id);
+	sqlite3_bind_int64(st, 3, now);
+	bind_blob(st, 4, secrets, len);
+	return run(q, st);
+}
+
+static int sq_reporter_session_get(void *cls, const unsigned char lookup[32],
+                                   char report_id[ID_CHARS + 1], int64_t *last_seen,
+                                   unsigned char *secrets, size_t len)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT report_id, last_seen, secrets FROM reporter_sessions "
+	                           "WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, lookup, 32);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_text(report_id, ID_CHARS + 1, st, 0);
+		*last_seen = sqlite3_column_int64(st, 1);
+		copy_blob(secrets, len, st, 2);
+	}
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_reporter_session_touch(void *cls, const unsigned char lookup[32], int64_t now)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE reporter_sessions SET last_seen = ? WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, now);
+	bind_blob(st, 2, lookup, 32);
+	return run(q, st);
+}
+
+static int sq_reporter_session_delete(void *cls, const unsigned char lookup[32])
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM reporter_sessions WHERE lookup = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_blob(st, 1, lookup, 32);
+	return run(q, st);
+}
+
+static int sq_reporter_session_purge(void *cls, int64_t idle_before)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM reporter_sessions WHERE last_seen < ?");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, idle_before);
 	return run(q, st);
 }
 
@@ -917,6 +1366,7 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.user_list = sq_user_list,
 		.readers = sq_readers,
 		.users_pending = sq_users_pending,
+		.users_unconfirm_signed_by = sq_users_unconfirm_signed_by,
 		.user_update = sq_user_update,
 		.sessions_delete_user = sq_sessions_delete_user,
 		.org_key_current = sq_org_key_current,
@@ -933,6 +1383,28 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.session_touch = sq_session_touch,
 		.session_delete = sq_session_delete,
 		.session_purge = sq_session_purge,
+		.report_insert = sq_report_insert,
+		.report_by_id = sq_report_by_id,
+		.report_by_lookup = sq_report_by_lookup,
+		.report_count = sq_report_count,
+		.case_number_next = sq_case_number_next,
+		.report_key_put = sq_report_key_put,
+		.message_insert = sq_message_insert,
+		.messages_each = sq_messages_each,
+		.file_insert = sq_file_insert,
+		.file_chunk_put = sq_file_chunk_put,
+		.file_finish = sq_file_finish,
+		.file_attach = sq_file_attach,
+		.files_each = sq_files_each,
+		.file_chunks_each = sq_file_chunks_each,
+		.files_sweep = sq_files_sweep,
+		.event_insert = sq_event_insert,
+		.events_each = sq_events_each,
+		.reporter_session_insert = sq_reporter_session_insert,
+		.reporter_session_get = sq_reporter_session_get,
+		.reporter_session_touch = sq_reporter_session_touch,
+		.reporter_session_delete = sq_reporter_session_delete,
+		.reporter_session_purge = sq_reporter_session_purge,
 		.audit_head = sq_audit_head,
 		.audit_insert = sq_audit_insert,
 		.audit_each = sq_audit_each,

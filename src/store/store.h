@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "crypto/crypto.h"
+#include "crypto/report.h"
 
 enum store_rc { STORE_OK = 0, STORE_NONE = 1, STORE_DUP = 2, STORE_RETRY = -1, STORE_ERR = -2 };
 
@@ -87,6 +88,85 @@ struct store_org_key {
 
 typedef int (*store_user_cb)(void *arg, const struct store_user *u);
 
+/* ---- reports ---- */
+
+#define REPORTER_KEYS_BYTES (2 * RKEY_BYTES + BOX_OVERHEAD)
+#define WRAPPED_FILE_KEY_BYTES (RKEY_BYTES + BOX_OVERHEAD)
+
+/* Blobs of variable size (content, exclusions, bodies, meta) are malloc'd by the store when
+ * read; release a record with the matching *_release function. */
+struct store_report {
+	char id[ID_CHARS + 1];
+	char number[20];
+	char category[32];
+	char kecamatan[48];
+	char status[32];
+	char created_on[11], ack_due[11], due[11], acked_on[11], closed_on[11];
+	char assignee[ID_CHARS + 1];
+	unsigned char receipt_lookup[32];
+	unsigned char reporter_keys[REPORTER_KEYS_BYTES];
+	unsigned char *content;
+	size_t content_len;
+	bool has_identity;
+	unsigned char identity[SEALED_IDENTITY_BYTES];
+	unsigned char *exclusions;
+	size_t exclusions_len;
+	char org_key_id[ID_CHARS + 1];
+	int64_t files, unread;
+};
+void store_report_release(struct store_report *r);
+
+struct store_report_key {
+	char report_id[ID_CHARS + 1];
+	char holder[ID_CHARS + 1];
+	char holder_kind[8];   /* user | org */
+	unsigned char k_report[SEALED_RKEY_BYTES];
+	unsigned char k_notes[SEALED_RKEY_BYTES];
+	bool has_identity;
+	unsigned char k_identity[SEALED_RKEY_BYTES];
+	char how[8];           /* routing | grant */
+	int64_t since;
+};
+
+struct store_message {
+	char id[ID_CHARS + 1];
+	char report_id[ID_CHARS + 1];
+	char author[10];       /* reporter | staff | system */
+	char author_id[ID_CHARS + 1];
+	int64_t at, seq;
+	unsigned char *body;
+	size_t body_len;
+};
+
+struct store_file {
+	char id[ID_CHARS + 1];
+	char report_id[ID_CHARS + 1]; /* "" while staged */
+	int64_t staged_at, added_at;
+	char added_by[10];
+	int64_t size, chunks;
+	unsigned char stream_key[WRAPPED_FILE_KEY_BYTES];
+	unsigned char header[FILE_HEADERBYTES];
+	unsigned char *meta;
+	size_t meta_len;
+};
+
+struct store_event {
+	char id[ID_CHARS + 1];
+	char report_id[ID_CHARS + 1];
+	int64_t seq, at;
+	char status[32];
+	char actor_id[ID_CHARS + 1];
+	unsigned char *reason;
+	size_t reason_len;
+	unsigned char *internal;
+	size_t internal_len;
+};
+
+typedef int (*store_message_cb)(void *arg, const struct store_message *m);
+typedef int (*store_file_cb)(void *arg, const struct store_file *f);
+typedef int (*store_event_cb)(void *arg, const struct store_event *e);
+typedef int (*store_chunk_cb)(void *arg, int64_t seq, const unsigned char *data, size_t len);
+
 struct store_audit {
 	int64_t seq;
 	int64_t at; /* unix seconds; 0 when not recorded (reporter-originated) */
@@ -140,6 +220,8 @@ struct store {
 	int (*user_by_id)(void *cls, const char *id, struct store_user *out);
 	/* Calls cb for every user, oldest first; stops early when cb returns non-zero. */
 	int (*user_list)(void *cls, store_user_cb cb, void *arg);
+	/* Marks every account whose certificate `signer_id` signed as not confirmed. */
+	int (*users_unconfirm_signed_by)(void *cls, const char *signer_id);
 	/* Activated reader accounts awaiting confirmation (not disabled, not refused). */
 	int (*users_pending)(void *cls, store_user_cb cb, void *arg);
 	/* Calls cb for every active investigator, supervisor and leader marked confirmed (callers
@@ -174,6 +256,41 @@ struct store {
 	/* Settings as JSON text by key; STORE_NONE when never set. */
 	int (*setting_get)(void *cls, const char *key, char *value, size_t len);
 	int (*setting_put)(void *cls, const char *key, const char *value);
+
+	/* Reports. */
+	int (*report_insert)(void *cls, const struct store_report *r);
+	int (*report_by_id)(void *cls, const char *id, struct store_report *out);
+	int (*report_by_lookup)(void *cls, const unsigned char lookup[32], struct store_report *out);
+	/* Adds to the file and unread-message counters. */
+	int (*report_count)(void *cls, const char *id, int64_t files, int64_t unread);
+	/* The next case number of a year (1, 2, …), inside the transaction that uses it. */
+	int (*case_number_next)(void *cls, int year, int64_t *n);
+	int (*report_key_put)(void *cls, const struct store_report_key *k);
+	/* Appends a message; its seq is assigned (the next in its report). */
+	int (*message_insert)(void *cls, const struct store_message *m);
+	int (*messages_each)(void *cls, const char *report_id, store_message_cb cb, void *arg);
+	/* Files are inserted staged (no report), get their chunks in short transactions, and are
+	 * attached to a report in the transaction that makes it (or them) visible. */
+	int (*file_insert)(void *cls, const struct store_file *f);
+	int (*file_chunk_put)(void *cls, const char *file_id, int64_t seq, const unsigned char *data,
+	                      size_t len);
+	int (*file_finish)(void *cls, const struct store_file *f); /* size, chunks, meta */
+	int (*file_attach)(void *cls, const char *file_id, const char *report_id, int64_t added_at);
+	int (*files_each)(void *cls, const char *report_id, store_file_cb cb, void *arg);
+	int (*file_chunks_each)(void *cls, const char *file_id, store_chunk_cb cb, void *arg);
+	/* Deletes staged files (and their chunks) staged before `before`; *n how many. */
+	int (*files_sweep)(void *cls, int64_t before, int64_t *n);
+	int (*event_insert)(void *cls, const struct store_event *e);
+	int (*events_each)(void *cls, const char *report_id, store_event_cb cb, void *arg);
+	/* Reporter sessions (receipt logins). */
+	int (*reporter_session_insert)(void *cls, const unsigned char lookup[32], const char *report_id,
+	                               int64_t now, const unsigned char *secrets, size_t len);
+	int (*reporter_session_get)(void *cls, const unsigned char lookup[32],
+	                            char report_id[ID_CHARS + 1], int64_t *last_seen,
+	                            unsigned char *secrets, size_t len);
+	int (*reporter_session_touch)(void *cls, const unsigned char lookup[32], int64_t now);
+	int (*reporter_session_delete)(void *cls, const unsigned char lookup[32]);
+	int (*reporter_session_purge)(void *cls, int64_t idle_before);
 
 	/* The audit trail. The head (seq 0 and a zero hash when empty) must be read in the same
 	 * write transaction as the insert that follows it. */

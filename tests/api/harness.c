@@ -207,6 +207,7 @@ static int write_secret_file(const char *path, const char *content)
 }
 
 static int spawn_serve(struct server *s);
+static int spawn_serve_env(struct server *s, bool rate_limits);
 
 /* Reads stdout lines until the "Peluit serving on http://…/" line; fills base and port. */
 static int await_ready(struct server *s)
@@ -328,6 +329,12 @@ fail:
  * Returns 0, or -1 with the process gone (the directory is left to the caller). */
 static int spawn_serve(struct server *s)
 {
+	return spawn_serve_env(s, false);
+}
+
+/* spawn_serve, with the abuse limits on when rate_limits is true. */
+static int spawn_serve_env(struct server *s, bool rate_limits)
+{
 	const char *bin = server_bin();
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
@@ -353,7 +360,10 @@ static int spawn_serve(struct server *s)
 		prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive a crashed test run */
 		if (getppid() == 1)
 			_exit(125);
-		setenv("PELUIT_RATE_LIMITS", "off", 1);
+		if (rate_limits)
+			unsetenv("PELUIT_RATE_LIMITS");
+		else
+			setenv("PELUIT_RATE_LIMITS", "off", 1);
 		execv(serve_argv[0], serve_argv);
 		_exit(127);
 	}
@@ -548,6 +558,8 @@ int http_do(const struct server *s, const struct request *rq, struct response *o
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, out->curl_error);
+	if (rq->local_addr)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, rq->local_addr);
 
 	if (strcmp(method, "HEAD") == 0) {
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -1060,4 +1072,218 @@ int totp_code(const char *base32_secret, long long t, char code[7])
 	               ((uint32_t)mac[off + 2] << 8) | mac[off + 3];
 	snprintf(code, 7, "%06u", (unsigned)(bin % 1000000));
 	return 0;
+}
+
+/* ---- citizen reports (test_reports.c) ---- */
+
+int server_serve_rate_limited(struct server *s)
+{
+	if (!s->root[0] || s->pid > 0)
+		return -1;
+	return spawn_serve_env(s, true);
+}
+
+int server_halt(struct server *s)
+{
+	int st = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		st = wait_child(s->pid, STOP_TIMEOUT_S);
+		if (st == -2) {
+			fprintf(stderr, "harness: serve did not exit within %.0f s of SIGTERM\n",
+			        STOP_TIMEOUT_S);
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			st = -1;
+		}
+		s->pid = 0;
+	}
+	if (st != 0 || getenv("PELUIT_TEST_VERBOSE")) {
+		fprintf(stderr, "harness: serve exit status %d\n", st);
+		dump_file("serve log", s->log_path);
+	}
+	return st;
+}
+
+void server_cleanup(struct server *s)
+{
+	if (s->out_fd >= 0) {
+		close(s->out_fd);
+		s->out_fd = -1;
+	}
+	if (s->root[0]) {
+		remove_tree(s->root);
+		s->root[0] = '\0';
+	}
+}
+
+char *multipart_body(const struct mpart *parts, size_t n, size_t *len)
+{
+	struct buf b = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct mpart *p = &parts[i];
+		size_t dlen = p->len == MPART_STRLEN ? strlen(p->data) : p->len;
+		char head[1024];
+		int hn;
+		if (p->filename)
+			hn = snprintf(head, sizeof head,
+			              "--" MPART_BOUNDARY "\r\n"
+			              "Content-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+			              "Content-Type: %s\r\n\r\n",
+			              p->name, p->filename, p->type ? p->type : "application/octet-stream");
+		else if (p->type)
+			hn = snprintf(head, sizeof head,
+			              "--" MPART_BOUNDARY "\r\n"
+			              "Content-Disposition: form-data; name=\"%s\"\r\n"
+			              "Content-Type: %s\r\n\r\n", p->name, p->type);
+		else
+			hn = snprintf(head, sizeof head,
+			              "--" MPART_BOUNDARY "\r\n"
+			              "Content-Disposition: form-data; name=\"%s\"\r\n\r\n", p->name);
+		if (hn < 0 || (size_t)hn >= sizeof head || buf_add(&b, head, (size_t)hn) != 0 ||
+		    buf_add(&b, dlen ? p->data : "", dlen) != 0 || buf_add(&b, "\r\n", 2) != 0) {
+			free(b.p);
+			return NULL;
+		}
+	}
+	if (buf_add(&b, "--" MPART_BOUNDARY "--\r\n", strlen("--" MPART_BOUNDARY "--\r\n")) != 0) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+int http_post_multipart(const struct server *s, const char *path, const char *const *headers,
+                        const struct mpart *parts, size_t n, long timeout_ms, struct response *out)
+{
+	size_t len = 0;
+	char *body = multipart_body(parts, n, &len);
+	if (!body) {
+		memset(out, 0, sizeof *out);
+		out->body = strdup("");
+		snprintf(out->curl_error, sizeof out->curl_error, "multipart_body failed");
+		return -1;
+	}
+	const char *hv[32];
+	size_t k = 0;
+	for (size_t i = 0; headers && headers[i] && k < 30; i++)
+		hv[k++] = headers[i];
+	hv[k++] = MPART_CONTENT_TYPE;
+	hv[k] = NULL;
+	struct request rq = { .method = "POST", .path = path, .headers = hv, .body = body,
+	                      .body_len = len, .timeout_ms = timeout_ms };
+	int rc = http_do(s, &rq, out);
+	free(body);
+	return rc;
+}
+
+int raw_send_close(const struct server *s, const void *data, size_t len, long linger_ms)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)s->port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	const char *p = data;
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t k = send(fd, p + sent, len - sent, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			close(fd);
+			return -1;
+		}
+		sent += (size_t)k;
+	}
+	struct buf in = { 0 };
+	buf_add(&in, "", 0);
+	double deadline = now_seconds() + (double)linger_ms / 1000.0;
+	for (;;) {
+		double left = deadline - now_seconds();
+		if (left <= 0)
+			break;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int r = poll(&pf, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		char tmp[4096];
+		ssize_t k = recv(fd, tmp, sizeof tmp, 0);
+		if (k > 0)
+			buf_add(&in, tmp, (size_t)k);
+		else if (k == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+	}
+	close(fd);
+	int code = 0;
+	if (in.len >= 12 && strncmp(in.p, "HTTP/1.", 7) == 0)
+		code = atoi(in.p + 9);
+	free(in.p);
+	return code;
+}
+
+int buf_search(const char *where, const void *buf, size_t len, const struct byte_needle *needles,
+               size_t n)
+{
+	int hits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (needles[i].len > 0 && memmem(buf, len, needles[i].p, needles[i].len)) {
+			fprintf(stderr, "%s holds %s\n", where, needles[i].what);
+			hits++;
+		}
+	}
+	return hits;
+}
+
+static const struct byte_needle *search_needles;
+static size_t search_n;
+static int search_hits;
+
+static int search_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag != FTW_F || !S_ISREG(sb->st_mode))
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* gone since the walk listed it (a journal) */
+	struct buf b = { 0 };
+	if (fd < 0 || buf_add(&b, "", 0) != 0) {
+		fprintf(stderr, "harness: cannot read %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		search_hits++;
+		return 0;
+	}
+	for (;;) {
+		char tmp[65536];
+		ssize_t k = read(fd, tmp, sizeof tmp);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || buf_add(&b, tmp, (size_t)k) != 0)
+			break;
+	}
+	close(fd);
+	char *text = b.p;
+	size_t len = b.len;
+	search_hits += buf_search(path, text, len, search_needles, search_n);
+	free(text);
+	return 0;
+}
+
+int tree_search(const char *dir, const struct byte_needle *needles, size_t n)
+{
+	search_needles = needles;
+	search_n = n;
+	search_hits = 0;
+	if (nftw(dir, search_entry, 16, FTW_PHYS) != 0)
+		return -1;
+	return search_hits;
 }

@@ -71,6 +71,7 @@ struct request {
 	size_t body_len;
 	bool chunked;                   /* send the body with Transfer-Encoding: chunked */
 	long timeout_ms;                /* 0: 30 s */
+	const char *local_addr;         /* NULL: any; else the source address, e.g. "127.0.0.2" */
 };
 
 /* Makes one request on a fresh connection. Returns 0 when an HTTP response arrived, -1 otherwise
@@ -140,5 +141,59 @@ void hmac_sha1(const unsigned char *key, size_t key_len, const unsigned char *ms
                unsigned char out[20]);
 /* RFC 6238 TOTP: SHA-1, 6 digits, 30 s steps, of a base32 secret at unix time t. 0 or -1. */
 int totp_code(const char *base32_secret, long long t, char code[7]);
+
+/* ---- citizen reports (test_reports.c) ---- */
+
+/* Like server_serve, but `serve` runs with the abuse limits on (PELUIT_RATE_LIMITS is removed
+ * from its environment instead of being set to "off"). Returns 0 or -1. */
+int server_serve_rate_limited(struct server *s);
+/* Ends the `serve` process like server_stop (SIGTERM, then SIGKILL after 15 s) but keeps the temp
+ * dir, so the data a clean shutdown left can be inspected, and out_fd, so what it printed can still
+ * be read. Returns the exit status as server_stop does. Remove both afterwards with
+ * server_cleanup. */
+int server_halt(struct server *s);
+/* Closes what is left of s and removes its temp dir; no process is signalled (see server_halt). */
+void server_cleanup(struct server *s);
+
+/* One part of a multipart/form-data body. */
+struct mpart {
+	const char *name;     /* the form field name */
+	const char *filename; /* NULL: a plain field; else a file part with this filename */
+	const char *type;     /* the part's Content-Type; NULL: none for fields,
+	                       * application/octet-stream for files */
+	const void *data;
+	size_t len;           /* MPART_STRLEN: strlen(data) */
+};
+#define MPART_STRLEN ((size_t)-1)
+#define MPART_BOUNDARY "peluit-test-7d41c09b2e5fa836"
+/* "Content-Type: multipart/form-data; boundary=MPART_BOUNDARY" */
+#define MPART_CONTENT_TYPE "Content-Type: multipart/form-data; boundary=" MPART_BOUNDARY
+
+/* The body of the parts in order, closed by the final boundary, malloc'd; its length in *len. */
+char *multipart_body(const struct mpart *parts, size_t n, size_t *len);
+/* POSTs the parts as multipart/form-data (with MPART_CONTENT_TYPE and the extra headers, which
+ * must not set Content-Type); timeout_ms 0: 30 s. Returns as http_do. */
+int http_post_multipart(const struct server *s, const char *path, const char *const *headers,
+                        const struct mpart *parts, size_t n, long timeout_ms, struct response *out);
+
+/* Connects, sends all `len` bytes, then waits linger_ms (reading whatever the server sends) and
+ * closes: with fewer body bytes than the declared Content-Length, an upload that stops mid-body.
+ * Returns the status code of a response that arrived meanwhile, 0 when none did, -1 when the
+ * connection or the sending failed. */
+int raw_send_close(const struct server *s, const void *data, size_t len, long linger_ms);
+
+/* A byte string to look for, and what it is (for the message). */
+struct byte_needle {
+	const void *p;
+	size_t len;
+	const char *what;
+};
+/* Searches every regular file under dir (recursively, symlinks not followed) for every needle;
+ * prints "FILE holds WHAT" on stderr for each hit. Returns the number of hits, -1 if the walk
+ * failed. Not thread-safe. */
+int tree_search(const char *dir, const struct byte_needle *needles, size_t n);
+/* The same for one buffer, named `where` in the messages. Returns the number of hits. */
+int buf_search(const char *where, const void *buf, size_t len, const struct byte_needle *needles,
+               size_t n);
 
 #endif

@@ -2,7 +2,7 @@
 // data directory, and stops it again. The binary is $PELUIT_BIN or build/test/peluit (relative
 // to the repository root).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +41,12 @@ function run(bin, args, env) {
  * Starts the server. Resolves with {url, origin, stop, log}: `url` ends with '/', `stop()`
  * sends SIGTERM, waits for the exit (rejecting unless it exits 0) and removes the data
  * directory; `log()` returns the tail of the server's standard error (its request log).
+ *
+ * `users` (optional): staff accounts made with `peluit user add --password-file` before the
+ * server starts, in order, each {username, role, password, name?}. The first supervisor
+ * becomes the trust root.
  */
-export async function startServer() {
+export async function startServer({ users = [] } = {}) {
   const bin = binaryPath();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'peluit-e2e-'));
   const env = { ...process.env, PELUIT_RATE_LIMITS: 'off' };
@@ -52,6 +56,15 @@ export async function startServer() {
 
   try {
     await run(bin, ['init', '--data', dataDir], env);
+    for (const [i, u] of users.entries()) {
+      const file = path.join(dataDir, `e2e-password-${i}`);
+      await writeFile(file, `${u.password}\n`, { mode: 0o600 });
+      const args = ['user', 'add', '--data', dataDir, '--username', u.username, '--role', u.role,
+        '--password-file', file];
+      if (u.name) args.push('--name', u.name);
+      await run(bin, args, env);
+      await rm(file);
+    }
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;

@@ -61,10 +61,13 @@ static void add(struct fx *f, enum audit_action a, const char *subject)
 	assert_int_equal(store_tx(f->st, append_tx, &ev), STORE_OK);
 }
 
-/* The test's supervisor is "sup-1" with sup_pk; anyone else is untrusted. */
+/* The test's supervisor is "sup-1" with sup_pk; "gone" is an account whose key changed
+ * (skipped); anyone else is a forgery. */
 static int signer_pk(void *arg, const char *id, unsigned char pk[32])
 {
 	struct fx *f = arg;
+	if (!strcmp(id, "gone"))
+		return AUDIT_SIGNER_UNKNOWN;
 	if (strcmp(id, "sup-1") != 0)
 		return -1;
 	memcpy(pk, f->sup_pk, 32);
@@ -217,6 +220,20 @@ static void test_untrusted_signer(void **state)
 	assert_int_equal(v.first_bad, 3);
 }
 
+/* A supervisor whose key changed (reset) can no longer vouch: skipped, not an alarm. */
+static void test_signer_whose_key_changed(void **state)
+{
+	struct fx *f = *state;
+	build_chain(f, 3);
+	unsigned char pk[32], sk[64];
+	crypto_sign_keypair(pk, sk);
+	assert_int_equal(audit_sign_supervisor(f->st, "gone", sk), STORE_OK);
+	assert_int_equal(audit_sign_supervisor(f->st, "sup-1", f->sup_sk), STORE_OK);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.supervisor_signed_through, 3);
+}
+
 static int pending_tx(struct store *st, void *arg)
 {
 	(void)arg;
@@ -262,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_cut_after_signature_detected),
 		cmocka_unit_test(test_server_resign_caught_by_supervisor),
 		cmocka_unit_test(test_untrusted_signer),
+		cmocka_unit_test(test_signer_whose_key_changed),
 		cmocka_unit_test(test_reporter_batch_has_no_times),
 	};
 	return cmocka_run_group_tests_name("audit", tests, setup, teardown);
