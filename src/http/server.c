@@ -441,12 +441,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	atomic_fetch_sub(&s->active, 1);
 }
 
-/* libmicrohttpd's own messages, with anything that looks like an address blanked out. */
+/* libmicrohttpd's own messages about the daemon, with anything that looks like an address
+ * blanked out. Messages about single connections are dropped: their time would say when
+ * someone (perhaps a reporter) was connected (SECURITY.md threat 7). */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static const char *const per_connection[] = { "onnection", "equest", "lient", "imeout",
+	                                               "closed", "ocket", "eader", "upload" };
 	char msg[512];
 	(void)cls;
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	for (size_t i = 0; i < sizeof per_connection / sizeof *per_connection; i++)
+		if (strstr(msg, per_connection[i]))
+			return;
 	for (char *p = msg; *p; p++) {
 		size_t n = strspn(p, "0123456789abcdefABCDEF:.[]");
 		if (n >= 7 && (memchr(p, '.', n) || memchr(p, ':', n)) && strpbrk(p, "0123456789") &&

@@ -87,6 +87,7 @@ int evidence_file_begin(struct request *r, const char *field, const char *filena
 	memset(f, 0, sizeof *f);
 	crypto_random_id(f->id);
 	clean_name(filename, f->name);
+	u->maybe_none = filename[0] == '\0';
 	u->in_file = true;
 	u->head_len = 0;
 	u->sniffed = u->row_made = false;
@@ -219,6 +220,10 @@ int evidence_file_end(struct request *r)
 {
 	struct upload_state *u = r->upload_state;
 	struct staged *f = &u->files[u->nfiles];
+	if (u->maybe_none && f->size == 0) { /* no file was chosen: nothing to keep */
+		u->in_file = false;
+		return 0;
+	}
 	if (!u->sniffed && sniff(r, true) != 0)
 		return -1;
 	if (stage_chunk(r, true) != 0)

@@ -45,6 +45,7 @@ struct upload_state {
 	unsigned char head[SNIFF_BYTES];
 	size_t head_len;
 	bool sniffed, row_made;
+	bool maybe_none;           /* no file name: a form whose file input was left empty */
 	crypto_secretstream_xchacha20poly1305_state *ss; /* guarded */
 	unsigned char file_key[RKEY_BYTES];
 	unsigned char header[FILE_HEADERBYTES];

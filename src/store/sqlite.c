@@ -940,8 +940,9 @@ static int sq_file_finish(void *cls, const struct store_file *f)
 static int sq_file_attach(void *cls, const char *file_id, const char *report_id, int64_t added_at)
 {
 	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "UPDATE files SET report_id = ?, added_at = ? WHERE id = ? AND "
-	                           "report_id IS NULL AND meta IS NOT NULL");
+	/* staged_at loses its exact second too: only the hour of a reporter's act is kept. */
+	sqlite3_stmt *st = stmt(q, "UPDATE files SET report_id = ?1, added_at = ?2, staged_at = ?2 "
+	                           "WHERE id = ?3 AND report_id IS NULL AND meta IS NOT NULL");
 	if (!st)
 		return STORE_ERR;
 	bind_text(st, 1, report_id);

@@ -482,4 +482,22 @@ describe('staff pages', () => {
       await s.context.close();
     }
   });
+
+  // Last: it makes the sign-in throttle wait, for a username no other test uses.
+  test('repeated failed sign-ins are answered 429 with the wait', async () => {
+    const form = new URLSearchParams({ username: 'tamu.tak.dikenal', password: 'salah sekali lagi' });
+    let res;
+    for (let i = 0; i < 8; i++) {
+      res = await fetch(url('/staff/login'), { method: 'POST', body: form, redirect: 'manual' });
+      if (res.status !== 401) break;
+      await res.arrayBuffer();
+    }
+    assert.equal(res.status, 429, 'the throttle answers');
+    const wait = Number(res.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After is a number of seconds (${wait})`);
+    const html = await res.text();
+    assert.match(html, new RegExp(`Coba lagi dalam ${wait} detik\\.`), 'the page says how long to wait');
+    assert.match(html, /value="tamu\.tak\.dikenal"/, 'the username is kept');
+    assert.doesNotMatch(html, /salah sekali lagi/, 'the password is not');
+  });
 });
