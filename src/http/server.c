@@ -210,8 +210,8 @@ static int authorize(struct request *r)
 	if (rt->who == WHO_REPORTER)
 		return session_reporter_authenticate(r);
 	if (session_authenticate(r) != 0) {
-		if ((rt->flags & ROUTE_PAGE) && r->status == 401)
-			reply_redirect(r, "/staff/login"); /* a page sends people to sign in */
+		if ((rt->flags & ROUTE_PAGE) && r->status == 401) /* a page sends people to sign in */
+			reply_redirect(r, r->lang == LANG_EN ? "/staff/login?lang=en" : "/staff/login");
 		return -1;
 	}
 	static const struct {
@@ -230,6 +230,10 @@ static int authorize(struct request *r)
 	struct settings s;
 	settings_get(&s);
 	r->totp_setup_required = settings_totp_required(&s, r->user.role) && !r->user.totp_enabled;
+	if (r->totp_setup_required && !(rt->flags & ROUTE_SETUP) && (rt->flags & ROUTE_PAGE)) {
+		reply_redirect(r, r->lang == LANG_EN ? "/staff/account?lang=en#totp" : "/staff/account#totp");
+		return -1;
+	}
 	if (r->totp_setup_required && !(rt->flags & ROUTE_SETUP)) {
 		reply_outcome(r, &OUTCOME(ERR_FORBIDDEN, NULL, r->lang == LANG_EN
 		              ? "Set up two-step verification first (your account page)."
