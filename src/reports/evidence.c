@@ -138,7 +138,7 @@ static int stage_chunk(struct request *r, bool final)
 	crypto_secretstream_xchacha20poly1305_push(
 		u->ss, c, NULL, u->chunk, u->chunk_len, NULL, 0,
 		final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-	int rc = store_tx(r->ctx->store, chunk_tx, &(struct chunk_tx){ u, f, c, clen });
+	int rc = store_tx_staging(r->ctx->store, chunk_tx, &(struct chunk_tx){ u, f, c, clen });
 	free(c);
 	if (rc != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
@@ -242,7 +242,7 @@ int evidence_file_end(struct request *r)
 		box_seal(t.row.meta, (unsigned char *)text, n, K_REPORT(u), u->report_id, f->id,
 		         "reporter", BOX_FILE_META);
 	free(text);
-	int rc = t.row.meta ? store_tx(r->ctx->store, finish_tx, &t) : STORE_ERR;
+	int rc = t.row.meta ? store_tx_staging(r->ctx->store, finish_tx, &t) : STORE_ERR;
 	free(t.row.meta);
 	if (rc != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);

@@ -270,6 +270,14 @@ static int sq_commit(void *cls)
 	return run(q, stmt(q, "COMMIT"));
 }
 
+static void sq_durable(void *cls, bool wait_for_disk)
+{
+	struct sq *q = cls;
+	struct conn *c = conn_get(q);
+	if (c)
+		exec(c->db, wait_for_disk ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
 static void sq_rollback(void *cls)
 {
 	struct sq *q = cls;
@@ -1361,6 +1369,7 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.begin = sq_begin,
 		.commit = sq_commit,
 		.rollback = sq_rollback,
+		.durable = sq_durable,
 		.user_insert = sq_user_insert,
 		.user_by_username = sq_user_by_username,
 		.user_by_id = sq_user_by_id,

@@ -23,6 +23,14 @@ struct store *store_open(const char *url, const char *data_dir, bool create,
 	return NULL;
 }
 
+int store_tx_staging(struct store *s, int (*fn)(struct store *s, void *arg), void *arg)
+{
+	s->durable(s->cls, false);
+	int rc = store_tx(s, fn, arg);
+	s->durable(s->cls, true);
+	return rc;
+}
+
 int store_tx(struct store *s, int (*fn)(struct store *s, void *arg), void *arg)
 {
 	enum { ATTEMPTS = 12 };

@@ -210,6 +210,9 @@ struct store {
 	int (*ping)(void *cls);
 
 	int (*begin)(void *cls); /* a write transaction, taking the write lock at once */
+	/* Whether the calling thread's commits wait for the disk (the default) or not. Only for
+	 * data that stays invisible until a later durable commit makes it count. */
+	void (*durable)(void *cls, bool wait_for_disk);
 	int (*commit)(void *cls);
 	void (*rollback)(void *cls);
 
@@ -325,6 +328,12 @@ struct store *store_open(const char *url, const char *data_dir, bool create,
  * fn must therefore be safe to repeat: no side effects outside the store. Returns fn's
  * result (STORE_OK committed; anything else rolled back). */
 int store_tx(struct store *s, int (*fn)(struct store *s, void *arg), void *arg);
+
+/* store_tx for staging data that nothing can see yet (uploaded chunks): commits do not wait
+ * for the disk; the durable transaction that later makes the data visible also makes it
+ * durable (SQLite's WAL is written in order), and a crash before it leaves only staged data
+ * for the sweep. */
+int store_tx_staging(struct store *s, int (*fn)(struct store *s, void *arg), void *arg);
 
 /* Backends. */
 struct store *store_sqlite_open(const char *path, bool create, char *err, size_t errlen);
