@@ -709,13 +709,21 @@ json_t *account_me_json(const struct trust *t, struct store *st, const struct st
 {
 	json_t *warnings = json_array();
 	bool confirmed = !strcmp(account_state(t, st, u), "confirmed");
+	int64_t reseal = 0;
 	if (confirmed && !strcmp(u->role, "supervisor")) {
 		int holders;
+		struct store_org_key old;
 		if (orgkey_holders(t, st, &holders) == STORE_OK && holders <= 1)
 			json_array_append_new(warnings, json_string("single_org_key_holder"));
+		if (st->org_key_retired_in_use(st->cls, &old, &reseal) == STORE_OK && reseal > 0)
+			json_array_append_new(warnings, json_string("org_key_reseal_pending"));
 	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:b,s:o}", "id", u->id, "username", u->username,
-	                 "name", u->name, "role", u->role, "confirmed", confirmed, "key_fingerprint",
-	                 fingerprint_json(u), "totp_enabled", u->totp_enabled, "totp_setup_required",
-	                 totp_setup_required, "warnings", warnings);
+	json_t *me = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:b,s:b,s:o}", "id", u->id, "username",
+	                       u->username, "name", u->name, "role", u->role, "confirmed", confirmed,
+	                       "key_fingerprint", fingerprint_json(u), "totp_enabled",
+	                       u->totp_enabled, "totp_setup_required", totp_setup_required,
+	                       "warnings", warnings);
+	if (me && reseal > 0) /* the progress of re-sealing after an organisation-key rotation */
+		json_object_set_new(me, "reseal_remaining", json_integer(reseal));
+	return me;
 }

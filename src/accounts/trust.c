@@ -190,6 +190,90 @@ int orgkey_share(struct store *st, const struct store_user *holder, const unsign
 	return rc;
 }
 
+struct reseal {
+	struct store *st;
+	const struct store_org_key *old, *cur;
+	const unsigned char *old_sk;
+	int done;
+};
+
+static int reseal_one(void *arg, const struct store_report_key *k)
+{
+	struct reseal *r = arg;
+	struct store_report_key nk = *k;
+	unsigned char *plain = sodium_malloc(3 * 32);
+	int rc = plain ? STORE_OK : STORE_ERR;
+	const unsigned char *in[3] = { k->k_report, k->k_notes, k->k_identity };
+	unsigned char *out[3] = { nk.k_report, nk.k_notes, nk.k_identity };
+	for (int i = 0; rc == STORE_OK && i < (k->has_identity ? 3 : 2); i++) {
+		if (crypto_box_seal_open(plain + 32 * i, in[i], SEALED_ORG_SK_BYTES, r->old->pk,
+		                         r->old_sk) != 0)
+			rc = STORE_ERR;
+		else
+			crypto_box_seal(out[i], plain + 32 * i, 32, r->cur->pk);
+	}
+	sodium_free(plain);
+	memcpy(nk.holder, r->cur->id, sizeof nk.holder);
+	if (rc == STORE_OK)
+		rc = r->st->report_key_put(r->st->cls, &nk);
+	if (rc == STORE_OK)
+		rc = r->st->report_key_delete(r->st->cls, k->report_id, k->holder);
+	if (rc == STORE_OK)
+		rc = r->st->report_set_org_key(r->st->cls, k->report_id, r->cur->id);
+	r->done += rc == STORE_OK;
+	return rc == STORE_OK ? 0 : -1;
+}
+
+struct reseal_tx {
+	const struct store_user *holder;
+	const unsigned char *holder_sk;
+	int max;
+	int64_t remaining;
+};
+
+static int reseal_tx(struct store *st, void *arg)
+{
+	struct reseal_tx *a = arg;
+	struct store_org_key cur, old;
+	unsigned char sealed[SEALED_ORG_SK_BYTES];
+	a->remaining = 0;
+	int rc = st->org_key_current(st->cls, &cur);
+	if (rc == STORE_OK)
+		rc = st->org_key_retired_in_use(st->cls, &old, &a->remaining);
+	if (rc == STORE_NONE)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	if (st->org_copy_get(st->cls, old.id, a->holder->id, sealed) != STORE_OK)
+		return STORE_OK; /* this supervisor cannot open that key; another one will */
+	unsigned char *old_sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	if (!old_sk)
+		return STORE_ERR;
+	if (crypto_box_seal_open(old_sk, sealed, sizeof sealed, a->holder->enc_pk,
+	                         SK_ENC(a->holder_sk)) != 0) {
+		sodium_free(old_sk);
+		return STORE_ERR;
+	}
+	struct reseal r = { st, &old, &cur, old_sk, 0 };
+	rc = st->report_keys_of(st->cls, old.id, a->max, reseal_one, &r);
+	sodium_free(old_sk);
+	if (rc == STORE_OK) {
+		a->remaining -= r.done;
+		if (a->remaining <= 0) /* nothing is sealed to it any more: it goes */
+			rc = st->org_key_delete(st->cls, old.id);
+	}
+	return rc;
+}
+
+int orgkey_reseal(struct store *st, const struct store_user *holder, const unsigned char *holder_sk,
+                  int max, int64_t *remaining)
+{
+	struct reseal_tx a = { holder, holder_sk, max, 0 };
+	int rc = store_tx(st, reseal_tx, &a);
+	*remaining = rc == STORE_OK ? a.remaining : 0;
+	return rc;
+}
+
 struct holders {
 	const struct trust *t;
 	struct store *st;

@@ -43,6 +43,13 @@ int orgkey_share(struct store *st, const struct store_user *holder, const unsign
 /* Replaces the organisation key: a new key sealed to every remaining supervisor who holds the
  * current one and whose chain verifies. Inside a transaction. */
 int orgkey_rotate(const struct trust *t, struct store *st);
+/* After a rotation, re-seals up to `max` report keys from a retired organisation key to the
+ * current one, with the secret keys of a supervisor who holds the retired key, and deletes
+ * the retired key once nothing is sealed to it. *remaining: report keys still waiting (for
+ * any supervisor). Each call is one short transaction. */
+int orgkey_reseal(struct store *st, const struct store_user *holder, const unsigned char *holder_sk,
+                  int max, int64_t *remaining);
+
 /* Valid, active supervisors holding the current key. */
 int orgkey_holders(const struct trust *t, struct store *st, int *n);
 

@@ -17,6 +17,18 @@ const struct jfield api_login_fields[] = {
 	{ NULL, J_STRING, false, 0, 0, false },
 };
 
+/* A supervisor's session re-seals, a batch at a time, what a rotation left on a retired
+ * organisation key (SECURITY.md threat 6); <me> shows how much is left. */
+#define RESEAL_BATCH 500
+
+static void reseal_batch(struct request *r, const unsigned char *sk)
+{
+	int64_t left;
+	if (sk && !strcmp(r->user.role, "supervisor") &&
+	    orgkey_reseal(r->ctx->store, &r->user, sk, RESEAL_BATCH, &left) != STORE_OK)
+		log_error("could not re-seal report keys to the new organisation key");
+}
+
 void api_staff_login(struct request *r)
 {
 	struct store *st = r->ctx->store;
@@ -42,6 +54,7 @@ void api_staff_login(struct request *r)
 		if (!strcmp(r->user.role, "supervisor") && trust_chain_ok(r->ctx->trust, st, &r->user) &&
 		    audit_sign_supervisor(st, r->user.id, SK_SIGN(sk)) != STORE_OK)
 			log_error("login: could not co-sign the audit trail");
+		reseal_batch(r, sk);
 		struct settings s;
 		settings_get(&s);
 		bool setup = settings_totp_required(&s, r->user.role) && !r->user.totp_enabled;
@@ -60,6 +73,7 @@ void api_staff_logout(struct request *r)
 
 void api_staff_me(struct request *r)
 {
+	reseal_batch(r, r->sk);
 	reply_json(r, 200, account_me_json(r->ctx->trust, r->ctx->store, &r->user,
 	                                   r->totp_setup_required));
 }

@@ -661,12 +661,111 @@ static int sq_org_copy_holders(void *cls, const char *org_key_id,
 	return r;
 }
 
+static int sq_org_key_retired_in_use(void *cls, struct store_org_key *out, int64_t *remaining)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT k.id, k.pk, k.created_at, k.retired_at, count(*) FROM "
+	                           "org_keys k JOIN report_keys r ON r.holder = k.id AND "
+	                           "r.holder_kind = 'org' WHERE k.retired_at IS NOT NULL "
+	                           "GROUP BY k.id ORDER BY k.retired_at LIMIT 1");
+	if (!st)
+		return STORE_ERR;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_text(out->id, sizeof out->id, st, 0);
+		copy_blob(out->pk, sizeof out->pk, st, 1);
+		out->created_at = sqlite3_column_int64(st, 2);
+		out->retired_at = sqlite3_column_int64(st, 3);
+		*remaining = sqlite3_column_int64(st, 4);
+	}
+	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_org_key_delete(void *cls, const char *id)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM org_keys WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, id);
+	return run(q, st);
+}
+
+static int sq_report_keys_of(void *cls, const char *holder, int64_t limit,
+                             int (*cb)(void *arg, const struct store_report_key *k), void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT report_id, holder, holder_kind, k_report, k_notes, "
+	                           "k_identity, how, since FROM report_keys WHERE holder = ? LIMIT ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, holder);
+	sqlite3_bind_int64(st, 2, limit);
+	int rc;
+	/* Collected first: the callback writes to the same table. */
+	struct store_report_key *keys = NULL;
+	size_t n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_report_key *p = realloc(keys, (n + 1) * sizeof *keys);
+		if (!p)
+			break;
+		keys = p;
+		struct store_report_key *k = &keys[n++];
+		memset(k, 0, sizeof *k);
+		copy_text(k->report_id, sizeof k->report_id, st, 0);
+		copy_text(k->holder, sizeof k->holder, st, 1);
+		copy_text(k->holder_kind, sizeof k->holder_kind, st, 2);
+		copy_blob(k->k_report, sizeof k->k_report, st, 3);
+		copy_blob(k->k_notes, sizeof k->k_notes, st, 4);
+		k->has_identity = !is_null(st, 5);
+		copy_blob(k->k_identity, sizeof k->k_identity, st, 5);
+		copy_text(k->how, sizeof k->how, st, 6);
+		k->since = sqlite3_column_int64(st, 7);
+	}
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_reset(st);
+	for (size_t i = 0; r == STORE_OK && i < n; i++)
+		if (cb(arg, &keys[i]) != 0)
+			r = STORE_ERR;
+	free(keys);
+	return r;
+}
+
+static int sq_report_key_delete(void *cls, const char *report_id, const char *holder)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "DELETE FROM report_keys WHERE report_id = ? AND holder = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	bind_text(st, 2, holder);
+	return run(q, st);
+}
+
+static int sq_report_set_org_key(void *cls, const char *report_id, const char *org_key_id)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE reports SET org_key_id = ? WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, org_key_id);
+	bind_text(st, 2, report_id);
+	return run(q, st);
+}
+
 static int sq_key_copies_delete_user(void *cls, const char *user_id)
 {
 	struct sq *q = cls;
 	sqlite3_stmt *st = stmt(q, "DELETE FROM org_key_copies WHERE user_id = ?");
 	if (!st)
 		return STORE_ERR;
+	bind_text(st, 1, user_id);
+	int rc = run(q, st);
+	if (rc != STORE_OK || !(st = stmt(q, "DELETE FROM report_keys WHERE holder = ? AND "
+	                                     "holder_kind = 'user'")))
+		return rc == STORE_OK ? STORE_ERR : rc;
 	bind_text(st, 1, user_id);
 	return run(q, st);
 }
@@ -1386,6 +1485,11 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.org_copy_get = sq_org_copy_get,
 		.org_copy_holders = sq_org_copy_holders,
 		.key_copies_delete_user = sq_key_copies_delete_user,
+		.org_key_retired_in_use = sq_org_key_retired_in_use,
+		.org_key_delete = sq_org_key_delete,
+		.report_keys_of = sq_report_keys_of,
+		.report_key_delete = sq_report_key_delete,
+		.report_set_org_key = sq_report_set_org_key,
 		.setting_get = sq_setting_get,
 		.setting_put = sq_setting_put,
 		.session_insert = sq_session_insert,

@@ -253,6 +253,16 @@ struct store {
 	/* Calls cb with each user id holding a copy of the given key. */
 	int (*org_copy_holders)(void *cls, const char *org_key_id,
 	                        int (*cb)(void *arg, const char *user_id), void *arg);
+	/* A retired organisation key that still holds report keys (STORE_NONE when none), and
+	 * how many report keys it still holds. */
+	int (*org_key_retired_in_use)(void *cls, struct store_org_key *out, int64_t *remaining);
+	/* Deletes an organisation key and every copy of it. */
+	int (*org_key_delete)(void *cls, const char *id);
+	/* Up to `limit` report keys held by `holder`. */
+	int (*report_keys_of)(void *cls, const char *holder, int64_t limit,
+	                      int (*cb)(void *arg, const struct store_report_key *k), void *arg);
+	int (*report_key_delete)(void *cls, const char *report_id, const char *holder);
+	int (*report_set_org_key)(void *cls, const char *report_id, const char *org_key_id);
 	/* Deletes every key copy sealed to a user (organisation key, later report keys). */
 	int (*key_copies_delete_user)(void *cls, const char *user_id);
 
