@@ -28,7 +28,10 @@ TEST_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC)) build/test/obj/gen
 UNIT     := $(patsubst tests/unit/%.c,build/test/unit/%,$(wildcard tests/unit/test_*.c))
 API      := $(patsubst tests/api/%.c,build/test/api/%,$(wildcard tests/api/test_*.c))
 
-.PHONY: all run test test-unit test-api test-e2e deps clean bench
+FUZZ     := $(patsubst fuzz/%_fuzz.c,build/fuzz/%,$(wildcard fuzz/*_fuzz.c))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all run test test-unit test-api test-e2e test-fuzz fuzz deps clean bench
 all: build/peluit
 
 deps:
@@ -71,11 +74,20 @@ build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 	$(CC) $(CFLAGS_TEST) -Itests/api -o $@ $< tests/api/harness.c \
 	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3) -lcmocka -lpthread
 
+# libFuzzer targets over the real parsers (src/media), with seed corpora in fuzz/corpus/.
+build/fuzz/%: fuzz/%_fuzz.c $(wildcard src/media/*.c) $(wildcard src/media/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c)
+
+fuzz: $(FUZZ)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-tests fuzz
+
 run: deps build/peluit
 	@scripts/first-run
 
 test: deps
-	@$(MAKE) --no-print-directory build/peluit build/test/peluit $(UNIT) $(API)
+	@$(MAKE) --no-print-directory build/peluit build/test/peluit $(UNIT) $(API) $(FUZZ)
 	@scripts/run-tests
 
 test-unit: $(UNIT)
@@ -84,6 +96,8 @@ test-api: build/test/peluit $(API)
 	@scripts/run-tests api
 test-e2e: build/test/peluit
 	@scripts/run-tests e2e
+test-fuzz: $(FUZZ)
+	@scripts/run-tests fuzz
 
 bench: build/peluit
 	bench/http.sh
