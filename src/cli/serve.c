@@ -50,7 +50,7 @@ static void upkeep(struct store *st, const struct instance_keys *keys, struct tr
 		log_error("upkeep: %s", err);
 	if (st->session_purge(st->cls, now, now - STAFF_IDLE_SECONDS) != STORE_OK)
 		log_error("upkeep: could not purge expired sessions");
-	if (now - *last_hour >= 3600) {
+	if (now / 3600 != *last_hour / 3600) { /* each clock hour */
 		int n;
 		if (audit_flush_reporter(st, &n) != STORE_OK)
 			log_error("upkeep: could not append the hourly batch of reporter audit entries");
@@ -140,6 +140,9 @@ static int serve(const struct config *cfg)
 			log_info("received %s: finishing requests in flight", strsignal(sig));
 			unsigned long counted = http_stop(srv, 30);
 			log_info("reporter requests since the last count: %lu", counted);
+			int n;
+			if (audit_flush_reporter(st, &n) != STORE_OK) /* none waits for a restart */
+				log_error("could not append the waiting reporter audit entries at shutdown");
 			if (audit_sign_server(st, keys.audit_sk) != STORE_OK)
 				log_error("could not sign the audit trail's head at shutdown");
 			rc = EXIT_OK;

@@ -147,6 +147,13 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 		static const char *const upload_types[] = { "application/json", "multipart/form-data",
 		                                            NULL };
 		reply_unsupported(r, upload_types);
+	} else if (m.route->body == BODY_UPLOAD && is_type(ct, "application/json")) {
+		/* A JSON submission can be as long as the longest message allows (4 bytes a char). */
+		struct settings st;
+		settings_get(&st);
+		r->body_max = (size_t)st.max_message_chars * 4 + cfg->json_max_body;
+		if (cl && strtoull(cl, NULL, 10) > r->body_max)
+			reply_error(r, ERR_TOO_LARGE, NULL);
 	} else if (m.route->body == BODY_UPLOAD && is_type(ct, "multipart/form-data")) {
 		/* The whole of an upload may be as large as every file at its limit, plus fields. */
 		struct settings st;

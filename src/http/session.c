@@ -57,12 +57,7 @@ int session_authenticate(struct request *r)
 	}
 	if (rc != STORE_OK) {
 		sodium_memzero(token, sizeof token);
-		if (rc == STORE_NONE)
-			reply_outcome(r, &OUTCOME(ERR_UNAUTHENTICATED, NULL, r->lang == LANG_EN
-			              ? "Your session has ended. Sign in again with your receipt code."
-			              : "Sesi Anda telah berakhir. Masuk lagi dengan kode resi Anda."));
-		else
-			reply_error(r, ERR_UNAVAILABLE, NULL);
+		reply_error(r, rc == STORE_NONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL);
 		return -1;
 	}
 	session_csrf(r->csrf, token);
@@ -218,9 +213,11 @@ int session_reporter_authenticate(struct request *r)
 
 static void set_reporter_cookie(struct request *r, const char *value, int max_age)
 {
-	char cookie[256];
-	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
-	         REPORTER_COOKIE, value, max_age, r->ctx->cfg->https ? "; Secure" : "");
+	char cookie[256], age[32] = "";
+	if (max_age >= 0) /* no Max-Age: gone when the browser closes */
+		snprintf(age, sizeof age, "; Max-Age=%d", max_age);
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/%s%s",
+	         REPORTER_COOKIE, value, age, r->ctx->cfg->https ? "; Secure" : "");
 	reply_header(r, "Set-Cookie", cookie);
 }
 
@@ -243,7 +240,7 @@ int session_reporter_begin(struct request *r, const char *report_id, const unsig
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return -1;
 	}
-	set_reporter_cookie(r, token_b64, REPORTER_IDLE_SECONDS);
+	set_reporter_cookie(r, token_b64, -1); /* lives with the browser; the server keeps the idle clock */
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts/settings.h"
 #include "core/log.h"
 #include "http/upload.h"
 
@@ -121,7 +122,9 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 		return MHD_YES;
 	if (!is_file) {
 		u->fields_bytes += size;
-		if (u->fields_bytes > r->ctx->cfg->json_max_body) {
+		struct settings st;
+		settings_get(&st);
+		if (u->fields_bytes > (size_t)st.max_message_chars * 4 + r->ctx->cfg->json_max_body) {
 			reply_error(r, ERR_TOO_LARGE, key);
 			return MHD_YES;
 		}

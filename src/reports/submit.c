@@ -123,6 +123,11 @@ static bool normalize_phone(const char *in, char out[20])
 		rest = digits + 2;
 	} else if (!plus) {
 		return false;
+	} else if (digits[0] == '0') {
+		return false; /* no country code starts with 0 */
+	} else if (!strncmp(digits, "620", 3)) {
+		strcpy(cc, "62"); /* "+62 0812…": the trunk zero does not belong after the country code */
+		rest = digits + 3;
 	}
 	int len = snprintf(out, 20, "+%s%s", cc, rest);
 	return len >= 9 && len <= 16 && (rest[0] != '0' || !cc[0]);
@@ -461,9 +466,11 @@ static int final_tx(struct store *st, void *arg)
 	snprintf(f->rep.number, sizeof f->rep.number, "WBS-%04d-%06lld", year, (long long)n);
 	if ((rc = st->report_insert(st->cls, &f->rep)) != STORE_OK)
 		return rc;
+	/* Access "since" the submission day: a report keeps only its date. */
+	int64_t day = f->now - (f->now + WIB_OFFSET) % 86400;
 	for (int i = 0; rc == STORE_OK && i < f->routing.n; i++) {
 		const struct store_user *reader = &f->routing.readers[i];
-		struct store_report_key k = { .since = f->now };
+		struct store_report_key k = { .since = day };
 		memcpy(k.report_id, f->rep.id, sizeof k.report_id);
 		memcpy(k.holder, reader->id, sizeof k.holder);
 		strcpy(k.holder_kind, "user");
@@ -477,7 +484,7 @@ static int final_tx(struct store *st, void *arg)
 		rc = st->report_key_put(st->cls, &k);
 	}
 	if (rc == STORE_OK && f->seal_org) {
-		struct store_report_key k = { .since = f->now, .has_identity = true };
+		struct store_report_key k = { .since = day, .has_identity = true };
 		memcpy(k.report_id, f->rep.id, sizeof k.report_id);
 		memcpy(k.holder, f->org.id, sizeof k.holder);
 		strcpy(k.holder_kind, "org");

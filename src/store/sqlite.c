@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/assets.h"
 #include "core/log.h"
@@ -1028,6 +1029,13 @@ static int sq_file_chunk_put(void *cls, const char *file_id, int64_t seq, const 
 	bind_text(st, 1, file_id);
 	sqlite3_bind_int64(st, 2, seq);
 	bind_blob(st, 3, data, len);
+	int rc = run(q, st);
+	/* An upload still arriving is not abandoned: the sweep looks at the last chunk's time. */
+	if (rc != STORE_OK || !(st = stmt(q, "UPDATE files SET staged_at = ? WHERE id = ? AND "
+	                                     "report_id IS NULL")))
+		return rc == STORE_OK ? STORE_ERR : rc;
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	bind_text(st, 2, file_id);
 	return run(q, st);
 }
 

@@ -2309,6 +2309,131 @@ static void test_ack_dates_follow_settings(void **state)
 	free(rep.csrf);
 }
 
+/* ---- who holds a report's keys (SECURITY.md threats 2 and 5) ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Joins n strings with sep after sorting them (the array is sorted in place); malloc'd. */
+static char *sorted_join(char **v, size_t n, const char *sep)
+{
+	qsort(v, n, sizeof *v, cmp_str);
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + strlen(sep);
+	char *out = malloc(len);
+	assert_non_null(out);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(out, sep);
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+/* For each report of a category, the holders of its keys ("org" for the organisation key, else
+ * "user:ID") sorted and joined by spaces; those lines sorted and joined by newlines. */
+static char *holders_by_report(const char *category)
+{
+	char path[160];
+	sqlite3 *db;
+	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_stmt *st = NULL;
+	const char *sql = "SELECT report_id, CASE WHEN holder_kind = 'org' THEN 'org' "
+	                  "ELSE 'user:' || holder END FROM report_keys WHERE report_id IN "
+	                  "(SELECT id FROM reports WHERE category = ?1)";
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		print_error("%s: %s (the schema of 004_reports.sql changed?)\n", sql, sqlite3_errmsg(db));
+	assert_int_equal(rc, SQLITE_OK);
+	sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
+	char *ids[64], *labels[64][16];
+	size_t nrep = 0, nlab[64] = { 0 };
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *rid = (const char *)sqlite3_column_text(st, 0);
+		const char *lab = (const char *)sqlite3_column_text(st, 1);
+		size_t k = 0;
+		while (k < nrep && strcmp(ids[k], rid) != 0)
+			k++;
+		if (k == nrep) {
+			assert_true(nrep < 64);
+			ids[nrep++] = strdup(rid);
+		}
+		assert_true(nlab[k] < 16);
+		labels[k][nlab[k]++] = strdup(lab);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	char *lines[64];
+	for (size_t k = 0; k < nrep; k++) {
+		lines[k] = sorted_join(labels[k], nlab[k], " ");
+		for (size_t i = 0; i < nlab[k]; i++)
+			free(labels[k][i]);
+		free(ids[k]);
+	}
+	char *all = sorted_join(lines, nrep, "\n");
+	for (size_t k = 0; k < nrep; k++)
+		free(lines[k]);
+	return all;
+}
+
+/* The holders line of one report: the labels given, sorted. */
+static char *holders_line(const char *a, const char *b, const char *c, const char *d)
+{
+	char buf[4][128];
+	char *v[4];
+	size_t n = 0;
+	const char *in[] = { a, b, c, d };
+	for (size_t i = 0; i < 4; i++) {
+		if (!in[i])
+			continue;
+		if (strcmp(in[i], "org") == 0)
+			snprintf(buf[n], sizeof buf[n], "org");
+		else
+			snprintf(buf[n], sizeof buf[n], "user:%s", in[i]);
+		v[n] = buf[n];
+		n++;
+	}
+	return sorted_join(v, n, " ");
+}
+
+static void test_readers_hold_the_keys(void **state)
+{
+	(void)state;
+	if (!id_root[0])
+		fail_msg("no reader ids (the meta test failed)");
+	/* no exclusion (the report of test_ack_dates_follow_settings): every confirmed reader and
+	 * the organisation key; never the pending investigator or the admin */
+	char *want = holders_line("org", id_root, id_inv1, id_lead1);
+	char *got = holders_by_report("pelanggaran_disiplin");
+	if (strcmp(got, want) != 0)
+		print_error("key holders:\n%s\nexpected:\n%s\n(root %s, inv1 %s, lead1 %s, pend1 %s, "
+		            "admin %s)\n", got, want, id_root, id_inv1, id_lead1, id_pend1, id_admin);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	/* the exclusions of test_exclusions: the supervisor and the investigator excluded (so not
+	 * the organisation key either: threat 5), and the investigator and the leader excluded */
+	char *l1 = holders_line(id_lead1, NULL, NULL, NULL);
+	char *l2 = holders_line("org", id_root, NULL, NULL);
+	char *v[] = { l1, l2 };
+	want = sorted_join(v, 2, "\n");
+	got = holders_by_report("benturan_kepentingan");
+	if (strcmp(got, want) != 0)
+		print_error("key holders:\n%s\nexpected:\n%s\n(root %s, inv1 %s, lead1 %s)\n", got, want,
+		            id_root, id_inv1, id_lead1);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	free(l1);
+	free(l2);
+}
+
 /* ---- sessions ---- */
 
 static void test_tokens_do_not_cross(void **state)
@@ -2943,6 +3068,7 @@ int main(void)
 		cmocka_unit_test(test_reporter_files),
 		cmocka_unit_test(test_evidence_types),
 		cmocka_unit_test_teardown(test_ack_dates_follow_settings, restore_deadlines),
+		cmocka_unit_test(test_readers_hold_the_keys),
 		cmocka_unit_test(test_tokens_do_not_cross),
 		cmocka_unit_test(test_reporter_logout),
 		cmocka_unit_test(test_reporter_idle_timeout),
