@@ -56,6 +56,21 @@ const struct route routes[] = {
 	/* pages */
 	{ M_GET, "/", page_landing, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
 	{ M_GET, "/static/{file}", page_static, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
+	/* reporter pages: /lapor and /cek are never logged (http_is_reporter_path). The /cek/…
+	 * pages authenticate the reporter themselves (report_session), so that an ended session
+	 * leads back to /cek instead of an error page. */
+	{ M_GET, "/lapor", page_report_form, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_PAGE },
+	{ M_POST, "/lapor", page_report_submit, WHO_PUBLIC, BODY_UPLOAD, NULL,
+	  ROUTE_PAGE | ROUTE_LIMITED, &page_report_upload },
+	{ M_GET, "/cek", page_report_check, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },
+	{ M_POST, "/cek", page_report_check_post, WHO_PUBLIC, BODY_FORM, page_report_check_fields,
+	  ROUTE_PAGE | ROUTE_LIMITED },
+	{ M_GET, "/cek/laporan", page_report_case, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_PAGE },
+	{ M_POST, "/cek/laporan/pesan", page_report_message, WHO_PUBLIC, BODY_FORM,
+	  page_report_message_fields, ROUTE_PAGE },
+	{ M_POST, "/cek/laporan/bukti", page_report_files, WHO_PUBLIC, BODY_UPLOAD, NULL, ROUTE_PAGE,
+	  &page_report_files_upload },
+	{ M_POST, "/cek/keluar", page_report_logout, WHO_PUBLIC, BODY_FORM, NULL, ROUTE_PAGE },
 	{ M_GET, "/staff/login", page_staff_login, WHO_PUBLIC, BODY_NONE, NULL,
 	  ROUTE_INLINE | ROUTE_PAGE },
 	{ M_POST, "/staff/login", page_staff_login_post, WHO_PUBLIC, BODY_FORM,

@@ -89,4 +89,65 @@ void page_staff_settings_post(struct request *r);
 /* staff_audit.c */
 void page_staff_audit(struct request *r);
 
+/* ---- reporter pages (report_*.c) ----
+ * /lapor (the report form and the receipt) and /cek (a reporter's own report, by receipt),
+ * for citizens: every page works without JavaScript. Built on the same calls of reports/ as
+ * api/reports.c and api/reporter.c. A step of reports/ that fails replies with an error; the
+ * pages read that error (report_failed) and show the form again instead, with everything
+ * typed kept. Pages get `lq`/`la` as staff pages do (the language carried in links). */
+
+/* report_common.c */
+/* What a failed step of reports/ replied: its status, error code and field ("" when none). */
+struct report_error {
+	unsigned status;
+	char code[32];
+	char field[32];
+};
+/* Before a step that may reply an error: the error is replied as JSON, so that report_failed
+ * can read it. */
+void report_quiet(struct request *r);
+/* After the step: false when it did not reply; else true with *e filled, the reply being left
+ * for the page to replace. Undoes report_quiet. */
+bool report_failed(struct request *r, struct report_error *e);
+/* Renders a reporter page: the common context plus `lq`, `la` and `ctx` (taken over). */
+void report_page(struct request *r, unsigned status, const char *name, json_t *ctx);
+/* A date "YYYY-MM-DD" or an RFC 3339 UTC time as a reporter reads it, in WIB:
+ * "4 Desember 2026" / "4 Desember 2026, 13.05 WIB". */
+void report_when(struct request *r, const char *s, char *out, size_t len);
+/* "2,5 MB", "340 KB", "12 B" (decimal comma in Indonesian). */
+void report_size(struct request *r, uint64_t bytes, char *out, size_t len);
+/* "20.000" / "20,000". */
+void report_number(struct request *r, uint64_t n, char *out, size_t len);
+/* The i18n string at `path` with each "{name}" replaced by vars.name (a string), as a new
+ * JSON string. `vars` is taken over. */
+json_t *report_fill(struct request *r, const char *path, json_t *vars);
+/* The accepted evidence types as people know them ("JPEG, PNG, …, PDF, DOCX, …"), and as
+ * the accept attribute of a file input (MIME types and file name extensions). */
+const char *report_types_label(void);
+const char *report_types_accept(void);
+/* The limits of evidence and of the message as a form shows them: {max_files,
+ * max_file_bytes, max_file_size, max_message, types, message_hint, evidence_hint, accept}. */
+json_t *report_limits_json(struct request *r);
+/* The files of a reply or of the reporter's view, decorated for a page:
+ * [{name, type_label, size_label, cleaned, removed_label, not_cleaned}]. */
+json_t *report_files_json(struct request *r, const json_t *files);
+/* The reporter's session (the peluit_reporter cookie, and the csrf form field on a POST):
+ * 0, or -1 after replying: an ended or missing session goes back to /cek with a message. */
+int report_session(struct request *r);
+
+/* report_form.c: GET, POST /lapor */
+extern const struct upload_ops page_report_upload;
+void page_report_form(struct request *r);
+void page_report_submit(struct request *r);
+
+/* report_case.c: GET, POST /cek; GET /cek/laporan and its forms */
+extern const struct jfield page_report_check_fields[], page_report_message_fields[];
+extern const struct upload_ops page_report_files_upload;
+void page_report_check(struct request *r);
+void page_report_check_post(struct request *r);
+void page_report_case(struct request *r);
+void page_report_message(struct request *r);
+void page_report_files(struct request *r);
+void page_report_logout(struct request *r);
+
 #endif

@@ -23,6 +23,7 @@ static void state_free(void *p)
 	sub_fields_release(&u->fields);
 	sodium_free(u->keys);
 	sodium_free(u->ss);
+	media_filter_free(u->filter);
 	if (u->chunk) {
 		sodium_memzero(u->chunk, FILE_CHUNK);
 		free(u->chunk);
@@ -70,6 +71,17 @@ static void clean_name(const char *in, char out[256])
 	if (!n || !check)
 		strcpy(out, "file");
 	json_decref(check);
+}
+
+/* ["gps", "device", …] */
+static json_t *removed_json(unsigned removed)
+{
+	const char *names[9];
+	json_t *list = json_array();
+	media_removed_names(removed, names);
+	for (int i = 0; names[i]; i++)
+		json_array_append_new(list, json_string(names[i]));
+	return list;
 }
 
 int evidence_file_begin(struct request *r, const char *field, const char *filename)
@@ -154,6 +166,7 @@ static int stage_chunk(struct request *r, bool final)
 static int append(struct request *r, const unsigned char *p, size_t n)
 {
 	struct upload_state *u = r->upload_state;
+	u->files[u->nfiles].stored += (int64_t)n;
 	while (n > 0) {
 		size_t take = FILE_CHUNK - u->chunk_len < n ? FILE_CHUNK - u->chunk_len : n;
 		memcpy(u->chunk + u->chunk_len, p, take);
@@ -164,6 +177,20 @@ static int append(struct request *r, const unsigned char *p, size_t n)
 			return -1;
 	}
 	return 0;
+}
+
+static int emit(void *arg, const unsigned char *p, size_t n)
+{
+	return append(arg, p, n);
+}
+
+/* Bytes of the file, through metadata removal when there is a filter for its type. */
+static int feed(struct request *r, const unsigned char *p, size_t n)
+{
+	struct upload_state *u = r->upload_state;
+	if (!u->filter)
+		return append(r, p, n);
+	return media_filter_feed(u->filter, p, n, emit, r); /* -1 only when append replied */
 }
 
 /* Decides the type from the bytes seen so far; 415 for anything not accepted. */
@@ -181,7 +208,11 @@ static int sniff(struct request *r, bool complete)
 		return -1;
 	}
 	u->sniffed = true;
-	return append(r, u->head, u->head_len);
+	/* Identifying metadata goes before anything is encrypted, unless the reporter asked to
+	 * keep the file exactly as it is. */
+	if (!u->keep_metadata)
+		u->filter = media_filter_new(f->type);
+	return feed(r, u->head, u->head_len);
 }
 
 int evidence_file_data(struct request *r, const unsigned char *p, size_t n)
@@ -204,7 +235,7 @@ int evidence_file_data(struct request *r, const unsigned char *p, size_t n)
 		if (sniff(r, false) != 0)
 			return -1;
 	}
-	return append(r, p, n);
+	return feed(r, p, n);
 }
 
 struct finish_tx {
@@ -226,14 +257,22 @@ int evidence_file_end(struct request *r)
 	}
 	if (!u->sniffed && sniff(r, true) != 0)
 		return -1;
+	if (u->filter) {
+		if (media_filter_finish(u->filter, emit, r) != 0)
+			return -1;
+		f->cleaned = media_filter_cleaned(u->filter);
+		f->removed = media_filter_removed(u->filter);
+		media_filter_free(u->filter);
+		u->filter = NULL;
+	}
 	if (stage_chunk(r, true) != 0)
 		return -1;
 	/* Name, type and what was removed, under K_report. */
-	json_t *meta = json_pack("{s:s,s:s,s:b,s:[]}", "name", f->name, "type", media_mime(f->type),
-	                         "cleaned", 0, "removed");
+	json_t *meta = json_pack("{s:s,s:s,s:b,s:o}", "name", f->name, "type", media_mime(f->type),
+	                         "cleaned", f->cleaned, "removed", removed_json(f->removed));
 	char *text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
 	json_decref(meta);
-	struct finish_tx t = { .row = { .size = f->size, .chunks = u->chunk_seq } };
+	struct finish_tx t = { .row = { .size = f->stored, .chunks = u->chunk_seq } };
 	memcpy(t.row.id, f->id, sizeof t.row.id);
 	size_t n = text ? strlen(text) : 0;
 	t.row.meta_len = n + BOX_OVERHEAD;
@@ -257,11 +296,13 @@ int evidence_file_end(struct request *r)
 json_t *evidence_files_json(const struct upload_state *u)
 {
 	json_t *files = json_array();
-	for (int i = 0; i < u->nfiles; i++)
-		json_array_append_new(files, json_pack("{s:s,s:s,s:I,s:b,s:[]}", "name", u->files[i].name,
-		                                       "type", media_mime(u->files[i].type), "size",
-		                                       (json_int_t)u->files[i].size, "cleaned", 0,
-		                                       "removed"));
+	for (int i = 0; i < u->nfiles; i++) {
+		const struct staged *f = &u->files[i];
+		json_array_append_new(files, json_pack("{s:s,s:s,s:I,s:b,s:o}", "name", f->name, "type",
+		                                       media_mime(f->type), "size", (json_int_t)f->stored,
+		                                       "cleaned", f->cleaned, "removed",
+		                                       removed_json(f->removed)));
+	}
 	return files;
 }
 

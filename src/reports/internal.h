@@ -3,6 +3,7 @@
 #define PELUIT_REPORTS_INTERNAL_H
 
 #include "accounts/settings.h"
+#include "media/filter.h"
 #include "media/sniff.h"
 #include "reports/reports.h"
 
@@ -27,7 +28,10 @@ struct staged {
 	char id[ID_CHARS + 1];
 	char name[256];
 	enum media_type type;
-	int64_t size;
+	int64_t size;     /* bytes received (the limit applies to them) */
+	int64_t stored;   /* bytes stored, after metadata removal */
+	bool cleaned;     /* metadata removal understood the whole file */
+	unsigned removed; /* MR_* bits of what was removed */
 };
 
 /* The state of one upload (r->upload_state). */
@@ -46,6 +50,7 @@ struct upload_state {
 	size_t head_len;
 	bool sniffed, row_made;
 	bool maybe_none;           /* no file name: a form whose file input was left empty */
+	struct media_filter *filter; /* metadata removal for this file, unless kept */
 	crypto_secretstream_xchacha20poly1305_state *ss; /* guarded */
 	unsigned char file_key[RKEY_BYTES];
 	unsigned char header[FILE_HEADERBYTES];
