@@ -68,6 +68,7 @@ enum route_flags {
 	ROUTE_PAGE = 1 << 1,   /* an HTML page: errors are pages too */
 	ROUTE_SETUP = 1 << 2,  /* allowed while a required second factor is not set up yet */
 	ROUTE_LIMITED = 1 << 3, /* counts against the abuse limits (submissions, receipt logins) */
+	ROUTE_GEO = 1 << 4,    /* the report form: the page may ask for the device's location */
 };
 
 /* A declared JSON input field. Strings are trimmed (unless raw) and counted in code points. */

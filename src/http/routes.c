@@ -59,7 +59,7 @@ const struct route routes[] = {
 	/* reporter pages: /lapor and /cek are never logged (http_is_reporter_path). The /cek/…
 	 * pages authenticate the reporter themselves (report_session), so that an ended session
 	 * leads back to /cek instead of an error page. */
-	{ M_GET, "/lapor", page_report_form, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_PAGE },
+	{ M_GET, "/lapor", page_report_form, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_PAGE | ROUTE_GEO },
 	{ M_POST, "/lapor", page_report_submit, WHO_PUBLIC, BODY_UPLOAD, NULL,
 	  ROUTE_PAGE | ROUTE_LIMITED, &page_report_upload },
 	{ M_GET, "/cek", page_report_check, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_INLINE | ROUTE_PAGE },

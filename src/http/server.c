@@ -46,8 +46,11 @@ static void add_security_headers(struct MHD_Response *resp, const struct request
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	/* Geolocation only on the report form, where the reporter may choose to share it. */
 	MHD_add_response_header(resp, "Permissions-Policy",
-	                        "geolocation=(), camera=(), microphone=(), payment=(), usb=()");
+	                        r->route && (r->route->flags & ROUTE_GEO)
+	                        ? "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+	                        : "geolocation=(), camera=(), microphone=(), payment=(), usb=()");
 	MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-store");
 	if (r->ctx->cfg->https)
 		MHD_add_response_header(resp, "Strict-Transport-Security",

@@ -120,6 +120,9 @@ void page_staff_home(struct request *r)
 {
 	struct store *st = r->ctx->store;
 	const char *role = r->user.role;
+	int64_t left = 0;
+	if (!strcmp(role, "supervisor") && r->sk) /* this session re-seals what a rotation left */
+		orgkey_reseal(st, &r->user, r->sk, 500, &left);
 	json_t *me = account_me_json(r->ctx->trust, st, &r->user, r->totp_setup_required);
 	json_t *state = staff_state_json(r, &r->user);
 	const char *s = json_string_value(json_object_get(state, "state"));
@@ -137,6 +140,9 @@ void page_staff_home(struct request *r)
 	                        "confirmed_reader", !admin && !strcmp(s, "confirmed"),
 	                        "single_holder", single_holder, "totp_setup_required",
 	                        r->totp_setup_required);
+	json_int_t remaining = json_integer_value(json_object_get(me, "reseal_remaining"));
+	if (remaining > 0)
+		json_object_set_new(ctx, "reseal_remaining", json_integer(remaining));
 	json_decref(me);
 	if (supervisor) {
 		int n = 0;

@@ -252,8 +252,9 @@ describe('reporter pages', () => {
         return named[named.length - 1].name;
       });
       assert.equal(last, 'evidence', 'files come last in the form');
-      // The server's Permissions-Policy forbids geolocation here, so no location button.
-      assert.equal(await page.locator('[data-location]').isVisible(), false);
+      // The report form alone may ask for the location (Permissions-Policy geolocation=(self)):
+      // with JavaScript the optional button appears.
+      assert.equal(await page.locator('[data-location]').isVisible(), true);
 
       // The kelurahan filter: a kecamatan narrows the kelurahan to its own.
       const kel = page.locator('#kelurahan');
