@@ -139,6 +139,17 @@ static int rc_of(struct sq *q, int rc)
 	}
 }
 
+/* The store_rc of a step loop (or single step) that ended with `rc`, the statement reset
+ * for reuse. `one`: a single-row query, where no row is STORE_NONE. */
+static int finish(struct sq *q, sqlite3_stmt *st, int rc, bool one)
+{
+	int r = rc == SQLITE_ROW ? STORE_OK
+	      : rc == SQLITE_DONE ? (one ? STORE_NONE : STORE_OK)
+	                          : rc_of(q, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
 /* Steps a statement that returns no rows. */
 static int run(struct sq *q, sqlite3_stmt *st)
 {
@@ -409,9 +420,7 @@ static int one_user(struct sq *q, sqlite3_stmt *st, struct store_user *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_user(st, out);
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_user_by_username(void *cls, const char *username, struct store_user *out)
@@ -522,9 +531,7 @@ static int sq_session_get(void *cls, const unsigned char lookup[SESSION_LOOKUP_B
 		out->has_secrets = !is_null(st, 4);
 		copy_blob(out->secrets, sizeof out->secrets, st, 4);
 	}
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_session_touch(void *cls, const unsigned char lookup[SESSION_LOOKUP_BYTES], int64_t now)
@@ -585,9 +592,7 @@ static int sq_org_key_current(void *cls, struct store_org_key *out)
 		out->created_at = sqlite3_column_int64(st, 2);
 		out->retired_at = 0;
 	}
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_org_key_insert(void *cls, const struct store_org_key *k)
@@ -640,9 +645,7 @@ static int sq_org_copy_get(void *cls, const char *org_key_id, const char *user_i
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		copy_blob(sealed, SEALED_ORG_SK_BYTES, st, 0);
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_org_copy_holders(void *cls, const char *org_key_id,
@@ -657,9 +660,7 @@ static int sq_org_copy_holders(void *cls, const char *org_key_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (cb(arg, (const char *)sqlite3_column_text(st, 0)) != 0)
 			break;
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_org_key_retired_in_use(void *cls, struct store_org_key *out, int64_t *remaining)
@@ -679,9 +680,7 @@ static int sq_org_key_retired_in_use(void *cls, struct store_org_key *out, int64
 		out->retired_at = sqlite3_column_int64(st, 3);
 		*remaining = sqlite3_column_int64(st, 4);
 	}
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_org_key_delete(void *cls, const char *id)
@@ -783,9 +782,7 @@ static int sq_setting_get(void *cls, const char *key, char *value, size_t len)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		copy_text(value, len, st, 0);
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_setting_put(void *cls, const char *key, const char *value)
@@ -891,9 +888,7 @@ static int one_report(struct sq *q, sqlite3_stmt *st, struct store_report *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_report(st, out);
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_report_by_id(void *cls, const char *id, struct store_report *out)
@@ -999,9 +994,7 @@ static int sq_messages_each(void *cls, const char *report_id, store_message_cb c
 		if (cb(arg, &m) != 0)
 			break;
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_file_insert(void *cls, const struct store_file *f)
@@ -1095,9 +1088,7 @@ static int sq_files_each(void *cls, const char *report_id, store_file_cb cb, voi
 		if (cb(arg, &f) != 0)
 			break;
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_file_chunks_each(void *cls, const char *file_id, store_chunk_cb cb, void *arg)
@@ -1112,9 +1103,7 @@ static int sq_file_chunks_each(void *cls, const char *file_id, store_chunk_cb cb
 		if (cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
 		       (size_t)sqlite3_column_bytes(st, 1)) != 0)
 			break;
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_files_sweep(void *cls, int64_t before, int64_t *n)
@@ -1172,9 +1161,7 @@ static int sq_events_each(void *cls, const char *report_id, store_event_cb cb, v
 		if (cb(arg, &e) != 0)
 			break;
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_reporter_session_insert(void *cls, const unsigned char lookup[32],
@@ -1209,9 +1196,7 @@ static int sq_reporter_session_get(void *cls, const unsigned char lookup[32],
 		*last_seen = sqlite3_column_int64(st, 1);
 		copy_blob(secrets, len, st, 2);
 	}
-	int r = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NONE : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, true);
 }
 
 static int sq_reporter_session_touch(void *cls, const unsigned char lookup[32], int64_t now)
@@ -1260,9 +1245,7 @@ static int sq_audit_head(void *cls, int64_t *seq, unsigned char hash[32])
 		*seq = sqlite3_column_int64(st, 0);
 		copy_blob(hash, 32, st, 1);
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_audit_insert(void *cls, const struct store_audit *e)
@@ -1310,9 +1293,7 @@ static int each_audit(struct sq *q, sqlite3_stmt *st, store_audit_cb cb, void *a
 		if (cb(arg, &e) != 0)
 			break;
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_audit_each(void *cls, store_audit_cb cb, void *arg)
@@ -1393,9 +1374,7 @@ static int sq_audit_sig_each(void *cls, store_audit_sig_cb cb, void *arg)
 		if (cb(arg, &s) != 0)
 			break;
 	}
-	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
-	sqlite3_reset(st);
-	return r;
+	return finish(q, st, rc, false);
 }
 
 static int sq_audit_last_signed(void *cls, bool server, int64_t *seq)
