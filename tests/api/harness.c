@@ -21,6 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stddef.h>
+#include <cmocka.h>
+
 #include <curl/curl.h>
 
 #define START_TIMEOUT_S 20.0
@@ -1286,4 +1290,25 @@ int tree_search(const char *dir, const struct byte_needle *needles, size_t n)
 	if (nftw(dir, search_entry, 16, FTW_PHYS) != 0)
 		return -1;
 	return search_hits;
+}
+
+void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	while (nanosleep(&ts, &ts) != 0) {
+	}
+}
+
+char *J(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	json_error_t e;
+	json_t *o = json_vpack_ex(&e, 0, fmt, ap);
+	va_end(ap);
+	if (!o)
+		fail_msg("json_pack(%s): %s", fmt, e.text);
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
 }

@@ -196,4 +196,10 @@ int tree_search(const char *dir, const struct byte_needle *needles, size_t n);
 int buf_search(const char *where, const void *buf, size_t len, const struct byte_needle *needles,
                size_t n);
 
+/* Sleeps s seconds (fractions allowed), resuming after signals. */
+void sleep_s(double s);
+/* A JSON body from a jansson pack format, malloc'd; fails the current test when the format
+ * does not fit the arguments. */
+char *J(const char *fmt, ...);
+
 #endif

@@ -86,28 +86,6 @@ static json_t *meta_types;
 		assert_int_equal((r)->status, (code));                                           \
 	} while (0)
 
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) != 0) {
-	}
-}
-
-/* A JSON body from a jansson pack format, malloc'd. */
-static char *J(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_error_t e;
-	json_t *o = json_vpack_ex(&e, 0, fmt, ap);
-	va_end(ap);
-	if (!o)
-		fail_msg("json_pack(%s): %s", fmt, e.text);
-	char *s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
-
 /* `unit` n times, then `suffix` (optional), malloc'd. */
 static char *repeat(const char *unit, size_t n, const char *suffix)
 {

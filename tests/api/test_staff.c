@@ -125,28 +125,6 @@ static struct acct *A(const char *username)
 	return NULL;
 }
 
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) != 0) {
-	}
-}
-
-/* A JSON body from a jansson pack format, malloc'd. */
-static char *J(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	json_error_t e;
-	json_t *o = json_vpack_ex(&e, 0, fmt, ap);
-	va_end(ap);
-	if (!o)
-		fail_msg("json_pack(%s): %s", fmt, e.text);
-	char *s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
-
 /* One request: METHOD path on s, with a bearer token (optional), a JSON body (optional) and up to
  * two extra headers (optional). */
 static void call_h(const struct server *s, const char *method, const char *path, const char *token,
