@@ -95,6 +95,26 @@ void page_staff_settings(struct request *r);
 void page_staff_settings_post(struct request *r);
 /* staff_audit.c */
 void page_staff_audit(struct request *r);
+/* staff_cases.c: the inbox and the case page (readers); staff_case_forms.c: its forms;
+ * staff_identity.c: the supervisors' identity-request queue. */
+void page_staff_inbox(struct request *r);
+void page_staff_case(struct request *r);
+void page_staff_case_file(struct request *r);
+/* The case page of r->params[0] for the caller (404 when they cannot read it); `extra` (taken
+ * over) adds a refused form's problem and what was typed. */
+void staff_case_page(struct request *r, unsigned status, json_t *extra);
+extern const struct jfield page_staff_case_status_fields[], page_staff_case_assign_fields[],
+	page_staff_case_text_fields[], page_staff_case_user_fields[],
+	page_staff_identity_decide_fields[];
+void page_staff_case_status(struct request *r);
+void page_staff_case_assign(struct request *r);
+void page_staff_case_message(struct request *r);
+void page_staff_case_note(struct request *r);
+void page_staff_case_grant(struct request *r);
+void page_staff_case_revoke(struct request *r);
+void page_staff_case_identity(struct request *r);
+void page_staff_identity(struct request *r);
+void page_staff_identity_decide(struct request *r);
 
 /* ---- reporter pages (report_*.c) ----
  * /lapor (the report form and the receipt) and /cek (a reporter's own report, by receipt),

@@ -171,6 +171,9 @@ static json_t *nav(struct request *r, const char *page)
 		const char *key, *path, *roles, *pages;
 	} items[] = {
 		{ "home", "/staff", "admin investigator supervisor leader", " staff_home " },
+		{ "reports", "/staff/reports", "investigator supervisor leader",
+		  " staff_inbox staff_case " },
+		{ "identity", "/staff/identity-requests", "supervisor", " staff_identity " },
 		{ "users", "/staff/users", "admin", " staff_users staff_code " },
 		{ "pending", "/staff/pending", "supervisor", " staff_pending " },
 		{ "settings", "/staff/settings", "admin supervisor", " staff_settings " },

@@ -299,7 +299,7 @@ describe('staff pages', () => {
       assert.match(await notice.innerText(), /supervisor harus mengonfirmasi/);
       shared.fingerprint = (await notice.locator('.fp').textContent()).trim();
       assert.match(shared.fingerprint, /^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
-      assert.match(await page.locator('.quiet-box').innerText(), /pembaruan berikutnya/, 'the inbox comes later');
+      assert.match(await page.locator('.quiet-box').innerText(), /ada di kotak masuk/, 'the home page leads to the inbox');
       await screenshot(page, 'home-pending');
       await assertClean(inv);
     } finally {
