@@ -226,7 +226,12 @@ json_t *case_inbox(struct request *r)
 		json_object_set_new(labels, all_statuses[i],
 		                    json_string(status_label(all_statuses[i], r->lang)));
 	json_t *a[2] = { json_array(), labels };
-	int rc = st->inbox_page(st->cls, &f, (page - 1) * per_page, per_page, inbox_item, a, &total);
+	/* Someone who is not a reader now (pending, or whose certificate no longer verifies)
+	 * sees an empty inbox, whatever key rows remain. */
+	int rc = STORE_OK;
+	total = 0;
+	if (trust_is_reader(r->ctx->trust, st, &r->user))
+		rc = st->inbox_page(st->cls, &f, (page - 1) * per_page, per_page, inbox_item, a, &total);
 	json_decref(labels);
 	if (rc != STORE_OK) {
 		json_decref(a[0]);
@@ -446,7 +451,7 @@ static int opened_tx(struct store *st, void *arg)
 	return rc;
 }
 
-json_t *case_view(struct request *r, struct case_ctx *c)
+json_t *case_view(struct request *r, struct case_ctx *c, bool opened)
 {
 	struct store *st = r->ctx->store;
 	struct store_report *rep = &c->rep;
@@ -475,7 +480,7 @@ json_t *case_view(struct request *r, struct case_ctx *c)
 		rc = st->idreqs_each(st->cls, rep->id, NULL, view_idreq, &reqs);
 	json_t *identity = identity_of(c, reqs.approved_for_user);
 	struct opened o = { r, c, json_is_true(json_object_get(identity, "disclosed")) };
-	if (rc == STORE_OK && content)
+	if (rc == STORE_OK && content && opened && r->method != M_HEAD)
 		rc = store_tx(st, opened_tx, &o);
 	else if (rc == STORE_OK)
 		rc = STORE_ERR;
