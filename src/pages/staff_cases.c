@@ -458,7 +458,8 @@ void staff_case_page(struct request *r, unsigned status, json_t *extra)
 		reply_outcome(r, &o);
 		return;
 	}
-	json_t *view = case_view(r, &c);
+	/* Shown again after a refused form, the case is not opened anew (nor audited as such). */
+	json_t *view = case_view(r, &c, (r->method & (M_GET | M_HEAD)) != 0);
 	case_close(&c);
 	if (!view) {
 		json_decref(extra);

@@ -50,7 +50,8 @@ static void identity_page(struct request *r, unsigned status, const struct refus
 	if (!list && !*field)
 		return;
 	bool bad = !list;
-	/* Pending first, then the rest in the listing's order. */
+	/* Pending first, then the rest in the listing's order (within a page: the queue is short,
+	 * and ?state=pending lists only those). */
 	json_t *items = json_array();
 	int64_t pending = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -63,8 +64,16 @@ static void identity_page(struct request *r, unsigned status, const struct refus
 				json_array_append_new(items, row(r, q, no));
 		}
 	}
-	json_decref(list);
 	const char *state = req_query(r, "state");
+	json_t *pager = NULL;
+	if (list) {
+		char base[128] = "/staff/identity-requests?";
+		staff_query_add(base, sizeof base, "state", state && *state ? state : NULL);
+		pager = staff_pager(r, base, json_integer_value(json_object_get(list, "page")),
+		                    json_integer_value(json_object_get(list, "per_page")),
+		                    json_integer_value(json_object_get(list, "total")));
+	}
+	json_decref(list);
 	const char *lang = *staff_lang_query(r) ? staff_lang_query(r) + 6 : ""; /* "?lang=" */
 	json_t *tabs = json_array();
 	static const char *const states[] = { "", "pending", "approved", "denied" };
@@ -84,6 +93,8 @@ static void identity_page(struct request *r, unsigned status, const struct refus
 	                        staff_t(r, "staff.identity.title", ""), "requests", items, "total",
 	                        (json_int_t)json_array_size(items), "pending", (json_int_t)pending,
 	                        "tabs", tabs);
+	if (pager)
+		json_object_set_new(ctx, "pager", pager);
 	const char *done = req_query(r, "done");
 	if (no && no->message)
 		json_object_set_new(ctx, "problem", json_pack("{s:s}", "message", no->message));
@@ -116,7 +127,7 @@ void page_staff_identity_decide(struct request *r)
 	struct refused no = { r->params[0], reason, NULL, 400 };
 	if (!approve && strcmp(d, "deny") != 0)
 		no.message = staff_t(r, "staff.identity.errors.decision", "");
-	else if (!approve && !*reason)
+	else if (!*reason)
 		no.message = staff_t(r, "staff.identity.errors.reason", "");
 	else if (report_chars(reason) > REASON_MAX)
 		no.message = staff_t(r, "staff.case.errors.long_reason", "");
@@ -125,8 +136,7 @@ void page_staff_identity_decide(struct request *r)
 		return;
 	}
 	json_t *item = NULL;
-	struct outcome o = case_identity_decide(r, r->params[0], approve, *reason ? reason : NULL,
-	                                        &item);
+	struct outcome o = case_identity_decide(r, r->params[0], approve, reason, &item);
 	json_decref(item);
 	if (!o.failed) {
 		staff_redirect(r, "/staff/identity-requests", approve ? "done=approved" : "done=denied");
