@@ -313,6 +313,33 @@ describe('case pages', () => {
       await notice(page, 'Akses diberikan.');
       assert.equal(await page.locator('#access-list li', { hasText: INVESTIGATOR.name }).count(), 1);
       await screenshot(page, 'supervisor-case');
+
+      // The same case in English: every heading and form label is translated.
+      await page.goto(`${page.url().split('?')[0]}?lang=en`);
+      const titles = await page.locator('.block__title').allTextContents();
+      assert.deepEqual(titles.map((t) => t.trim()), ['The report', 'Evidence', 'Messages with the reporter',
+        'Internal notes', 'History', 'Change status', 'Assignment', "Reporter's identity", 'Access']);
+      assert.equal(await page.locator('label:text-is("")').count(), 0, 'no empty label');
+      assert.equal(await page.locator('#status-form').getAttribute('action'), `${new URL(page.url()).pathname}/status?lang=en`);
+      await clean(s);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  test('on a tablet, the inbox and a case fit the screen', async () => {
+    const s = await open({ viewport: { width: 820, height: 1180 }, hasTouch: true });
+    try {
+      const { page } = s;
+      await signIn(page, server.url, SUPERVISOR);
+      await page.goto(url('/staff/reports'));
+      await clean(s);
+      await go(page, page.locator('#inbox-table a.case-link').first());
+      await screenshot(page, 'tablet-case');
+      const side = await page.locator('.case__side').boundingBox();
+      const main = await page.locator('.case__main').boundingBox();
+      assert.ok(side.x > main.x + main.width - 1, 'two columns: the forms beside the case');
+      assert.ok(main.width >= 380, `the case column stays readable (${main.width}px)`);
       await clean(s);
     } finally {
       await s.context.close();
