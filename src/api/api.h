@@ -43,6 +43,21 @@ void api_reporter_logout(struct request *r);
 void api_settings_get(struct request *r);
 void api_settings_patch(struct request *r);
 
+/* cases.c */
+extern const struct jfield api_case_patch_fields[], api_case_body_fields[],
+	api_case_grant_fields[], api_case_reason_fields[], api_identity_decide_fields[];
+void api_cases_list(struct request *r);
+void api_cases_get(struct request *r);
+void api_cases_file(struct request *r);
+void api_cases_patch(struct request *r);
+void api_cases_message(struct request *r);
+void api_cases_note(struct request *r);
+void api_cases_grant(struct request *r);
+void api_cases_revoke(struct request *r);
+void api_cases_identity_request(struct request *r);
+void api_identity_requests(struct request *r);
+void api_identity_decide(struct request *r);
+
 /* audit.c */
 void api_audit_list(struct request *r);
 void api_audit_verify(struct request *r);

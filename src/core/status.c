@@ -31,3 +31,27 @@ const char *status_label(const char *status, enum lang lang)
 			return statuses[i].label[lang];
 	return status;
 }
+
+bool status_final(const char *status)
+{
+	return !strcmp(status, "forwarded") || !strcmp(status, "closed_substantiated") ||
+	       !strcmp(status, "closed_unsubstantiated") || !strcmp(status, "rejected");
+}
+
+/* API.md "Report statuses": forward one step at a time, rejection early, and a supervisor's
+ * reopening of a final status. */
+bool status_transition_ok(const char *from, const char *to, bool supervisor)
+{
+	static const struct {
+		const char *from, *to;
+	} arrows[] = {
+		{ "received", "verifying" },        { "received", "rejected" },
+		{ "verifying", "investigating" },   { "verifying", "rejected" },
+		{ "investigating", "forwarded" },   { "investigating", "closed_substantiated" },
+		{ "investigating", "closed_unsubstantiated" },
+	};
+	for (size_t i = 0; i < sizeof arrows / sizeof *arrows; i++)
+		if (!strcmp(arrows[i].from, from) && !strcmp(arrows[i].to, to))
+			return true;
+	return supervisor && status_final(from) && !strcmp(to, "investigating");
+}

@@ -20,6 +20,7 @@
 #include "store/store.h"
 
 struct MHD_Connection;
+struct http_server;
 struct request;
 struct tmpl_set;
 
@@ -41,6 +42,8 @@ enum who {
 	WHO_LEADER = 1 << 4,
 	WHO_REPORTER = 1 << 5,
 	WHO_STAFF = WHO_ADMIN | WHO_INVESTIGATOR | WHO_SUPERVISOR | WHO_LEADER,
+	WHO_READERS = WHO_INVESTIGATOR | WHO_SUPERVISOR | WHO_LEADER, /* may read reports */
+	WHO_HANDLERS = WHO_INVESTIGATOR | WHO_SUPERVISOR,             /* may work on them */
 };
 
 /* BODY_FORM: application/x-www-form-urlencoded (HTML forms), parsed into a JSON object of
@@ -164,6 +167,14 @@ struct request {
 	int nheaders;
 	bool replied;
 	bool html_errors; /* errors as pages: a page route, or an unknown non-API path */
+	/* a streamed reply (reply_stream): pieces made on the worker pool */
+	const struct reply_stream_ops *stream;
+	void *stream_state;
+	uint64_t stream_size;
+	unsigned char *piece;
+	size_t piece_len, piece_off;
+	int stream_end; /* 1: ended, -1: failed */
+	struct http_server *server;
 
 	/* lifecycle (http/server.c) */
 	int state;
@@ -188,6 +199,18 @@ void reply_take(struct request *r, unsigned status, const char *content_type, ch
 void reply_empty(struct request *r, unsigned status);
 /* 303 See Other to a local path (after a form was handled). */
 void reply_redirect(struct request *r, const char *location);
+/* A body made piece by piece on the worker pool (downloads), in bounded memory: the
+ * connection is suspended while a piece is made, so slow storage stalls no one else. */
+#define STREAM_PIECE 65536
+struct reply_stream_ops {
+	/* Writes the next piece (at most cap bytes) into buf: its length, 0 at the end, -1 on an
+	 * error (the connection is then closed, never a clean end of a broken body). */
+	long (*next)(void *state, unsigned char *buf, size_t cap);
+	void (*free)(void *state);
+};
+/* Replies with `size` bytes from ops (which takes over `state`, freed with the request). */
+void reply_stream(struct request *r, unsigned status, const char *content_type, uint64_t size,
+                  const struct reply_stream_ops *ops, void *state);
 /* Adds a response header; the value is copied. */
 void reply_header(struct request *r, const char *name, const char *value);
 

@@ -12,6 +12,10 @@ static void reset(struct request *r)
 	r->reply = NULL;
 	r->reply_len = 0;
 	r->reply_static = false;
+	if (r->stream && r->stream->free)
+		r->stream->free(r->stream_state);
+	r->stream = NULL;
+	r->stream_state = NULL;
 	r->replied = true;
 }
 
@@ -23,6 +27,17 @@ void reply_take(struct request *r, unsigned status, const char *content_type, ch
 	r->content_type = content_type;
 	r->reply = data;
 	r->reply_len = len;
+}
+
+void reply_stream(struct request *r, unsigned status, const char *content_type, uint64_t size,
+                  const struct reply_stream_ops *ops, void *state)
+{
+	reset(r);
+	r->status = status;
+	r->content_type = content_type;
+	r->stream = ops;
+	r->stream_state = state;
+	r->stream_size = size;
 }
 
 void reply_static(struct request *r, unsigned status, const char *content_type,

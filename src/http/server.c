@@ -40,7 +40,9 @@ static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'sel
 
 static void add_security_headers(struct MHD_Response *resp, const struct request *r)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	/* A download brings its own, stricter policy (a sandbox). */
+	if (!r->stream)
+		MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -57,11 +59,50 @@ static void add_security_headers(struct MHD_Response *resp, const struct request
 		                        "max-age=31536000; includeSubDomains");
 }
 
+/* A streamed reply: libmicrohttpd asks for bytes when the socket has room; when the piece
+ * in hand is used up, the connection is suspended while a worker makes the next one. */
+static void stream_fill(void *arg)
+{
+	struct request *r = arg;
+	long n = r->stream->next(r->stream_state, r->piece, STREAM_PIECE);
+	r->piece_off = 0;
+	r->piece_len = n > 0 ? (size_t)n : 0;
+	if (n <= 0)
+		r->stream_end = n < 0 ? -1 : 1;
+	MHD_resume_connection(r->conn);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct request *r = cls;
+	(void)pos;
+	if (r->piece_off < r->piece_len) {
+		size_t n = r->piece_len - r->piece_off < max ? r->piece_len - r->piece_off : max;
+		memcpy(buf, r->piece + r->piece_off, n);
+		r->piece_off += n;
+		return (ssize_t)n;
+	}
+	if (r->stream_end)
+		return r->stream_end > 0 ? MHD_CONTENT_READER_END_OF_STREAM
+		                         : MHD_CONTENT_READER_END_WITH_ERROR;
+	if (!r->piece && !(r->piece = malloc(STREAM_PIECE)))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	MHD_suspend_connection(r->conn);
+	if (pool_submit(r->server->pool, stream_fill, r) != 0) {
+		MHD_resume_connection(r->conn);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	return 0;
+}
+
 /* Sends the request's reply. */
 static enum MHD_Result queue(struct request *r)
 {
 	struct MHD_Response *resp;
-	if (r->reply_static || !r->reply) {
+	if (r->stream) {
+		resp = MHD_create_response_from_callback(r->stream_size, 32 * 1024, stream_read, r,
+		                                         NULL);
+	} else if (r->reply_static || !r->reply) {
 		resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_PERSISTENT);
 	} else {
 		resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
@@ -96,6 +137,7 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 	const struct config *cfg = s->ctx->cfg;
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	r->ctx = s->ctx;
+	r->server = s;
 	r->method = router_method(method);
 	r->method_name = router_method_name(r->method);
 	r->lang = http_pick_lang(req_query(r, "lang"), req_header(r, "Accept-Language"));
@@ -419,6 +461,9 @@ static void request_free(struct request *r)
 	if (r->body)
 		sodium_memzero(r->body, r->body_len); /* may hold a password */
 	sodium_free(r->sk);
+	if (r->stream && r->stream->free)
+		r->stream->free(r->stream_state);
+	free(r->piece);
 	upload_free(r);
 	if (r->upload_state_free)
 		r->upload_state_free(r->upload_state);

@@ -82,4 +82,25 @@ const unsigned char *reports_receipt_salt(void);
 /* The hour `t` falls in (reporter activity is kept to the hour). */
 int64_t hour_of(int64_t t);
 
+/* ---- boxes holding text or JSON (boxes.c) ---- */
+
+/* Opens a box into a NUL-terminated malloc'd string, or NULL (logged: a ciphertext that does
+ * not open with its key is a broken or tampered row). Wipe and free the result. */
+char *box_open_text(const unsigned char *box, size_t n, const unsigned char *key,
+                    const char *report_id, const char *row, const char *author,
+                    enum box_purpose p);
+json_t *box_open_json(const unsigned char *box, size_t n, const unsigned char *key,
+                      const char *report_id, const char *row, const char *author,
+                      enum box_purpose p);
+/* Encrypts a text into a malloc'd box (length in *len), or NULL. */
+unsigned char *box_seal_text(const char *text, const unsigned char *key, const char *report_id,
+                             const char *row, const char *author, enum box_purpose p,
+                             size_t *len);
+/* The same for a JSON value, whose reference it takes. */
+unsigned char *box_seal_json(json_t *v, const unsigned char *key, const char *report_id,
+                             const char *row, const char *author, enum box_purpose p,
+                             size_t *len);
+/* Frees a string from box_open_text after wiping it. */
+void text_free(char *s);
+
 #endif

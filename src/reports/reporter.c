@@ -80,37 +80,6 @@ struct outcome reports_receipt_login(struct request *r, const char *typed,
 
 /* ---- the reporter's view ---- */
 
-/* Opens a box into a NUL-terminated malloc'd string, or NULL. */
-static char *open_text(const unsigned char *box, size_t n, const unsigned char *key,
-                       const char *report_id, const char *row, const char *author,
-                       enum box_purpose p)
-{
-	if (!box || n < BOX_OVERHEAD)
-		return NULL;
-	char *out = malloc(n - BOX_OVERHEAD + 1);
-	if (!out)
-		return NULL;
-	if (box_open((unsigned char *)out, box, n, key, report_id, row, author, p) != 0) {
-		free(out);
-		log_error("reports: a ciphertext of a report does not open with its key");
-		return NULL;
-	}
-	out[n - BOX_OVERHEAD] = '\0';
-	return out;
-}
-
-static json_t *open_json(const unsigned char *box, size_t n, const unsigned char *key,
-                         const char *report_id, const char *row, const char *author,
-                         enum box_purpose p)
-{
-	char *text = open_text(box, n, key, report_id, row, author, p);
-	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
-	if (text)
-		sodium_memzero(text, strlen(text));
-	free(text);
-	return v;
-}
-
 struct view {
 	const unsigned char *k_report;
 	const char *report_id;
@@ -121,7 +90,7 @@ struct view {
 static int add_message(void *arg, const struct store_message *m)
 {
 	struct view *v = arg;
-	char *body = open_text(m->body, m->body_len, v->k_report, v->report_id, m->id, m->author,
+	char *body = box_open_text(m->body, m->body_len, v->k_report, v->report_id, m->id, m->author,
 	                       BOX_MESSAGE);
 	char at[21];
 	time_rfc3339(m->at, at);
@@ -136,7 +105,7 @@ static int add_message(void *arg, const struct store_message *m)
 static int add_file(void *arg, const struct store_file *f)
 {
 	struct view *v = arg;
-	json_t *meta = open_json(f->meta, f->meta_len, v->k_report, v->report_id, f->id,
+	json_t *meta = box_open_json(f->meta, f->meta_len, v->k_report, v->report_id, f->id,
 	                         f->added_by, BOX_FILE_META);
 	json_t *item = json_pack("{s:s,s:O?,s:O?,s:I,s:O?,s:O?}", "id", f->id, "name",
 	                         json_object_get(meta, "name"), "type", json_object_get(meta, "type"),
@@ -156,7 +125,7 @@ static int add_event(void *arg, const struct store_event *e)
 {
 	struct timeline *t = arg;
 	char at[21];
-	char *reason = e->reason ? open_text(e->reason, e->reason_len, t->v.k_report, t->v.report_id,
+	char *reason = e->reason ? box_open_text(e->reason, e->reason_len, t->v.k_report, t->v.report_id,
 	                                     e->id, "staff", BOX_REASON) : NULL;
 	if (e->at)
 		time_rfc3339(e->at, at);
@@ -176,7 +145,7 @@ json_t *reports_reporter_view(struct request *r)
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return NULL;
 	}
-	json_t *content = open_json(rep.content, rep.content_len, k_report, rep.id, "", "reporter",
+	json_t *content = box_open_json(rep.content, rep.content_len, k_report, rep.id, "", "reporter",
 	                            BOX_CONTENT);
 	json_t *identity = json_null();
 	if (rep.has_identity) {

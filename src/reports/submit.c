@@ -411,25 +411,6 @@ static void long_date(const char *ymd, enum lang lang, char *out, size_t len)
 	snprintf(out, len, "%d %s %d", d, months[lang][(m - 1) % 12], y);
 }
 
-/* A JSON text encrypted under key into a malloc'd box (length in *len), or NULL. */
-static unsigned char *seal_json(json_t *v, const unsigned char *key, const char *report_id,
-                                const char *row, const char *author, enum box_purpose p,
-                                size_t *len)
-{
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-	json_decref(v);
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	unsigned char *box = malloc(n + BOX_OVERHEAD);
-	if (box)
-		box_seal(box, (unsigned char *)text, n, key, report_id, row, author, p);
-	sodium_memzero(text, n);
-	free(text);
-	*len = n + BOX_OVERHEAD;
-	return box;
-}
-
 static json_t *opt(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -585,9 +566,9 @@ int reports_submit_finish(struct request *r, struct submitted *out)
 	                            "address", opt(in->address),
 	                            "lat", in->has_lat ? json_real(in->lat) : json_null(),
 	                            "lon", in->has_lon ? json_real(in->lon) : json_null());
-	rep->content = seal_json(content, K_REPORT(u), rep->id, "", "reporter", BOX_CONTENT,
+	rep->content = box_seal_json(content, K_REPORT(u), rep->id, "", "reporter", BOX_CONTENT,
 	                         &rep->content_len);
-	rep->exclusions = seal_json(json_incref(in->exclude), K_REPORT(u), rep->id, "", "reporter",
+	rep->exclusions = box_seal_json(json_incref(in->exclude), K_REPORT(u), rep->id, "", "reporter",
 	                            BOX_EXCLUSIONS, &rep->exclusions_len);
 	bool ok = rep->content && rep->exclusions;
 	if (ok && (in->phone || in->name || in->email)) {

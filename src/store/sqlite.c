@@ -816,7 +816,7 @@ static unsigned char *dup_blob(sqlite3_stmt *st, int col, size_t *len)
 
 #define REPORT_COLS "id, number, category, kecamatan, status, created_on, ack_due, due, " \
                     "acked_on, closed_on, assignee, receipt_lookup, reporter_keys, content, " \
-                    "identity, exclusions, org_key_id, files, unread"
+                    "identity, exclusions, org_key_id, files, reporter_messages"
 
 static void read_report(sqlite3_stmt *st, struct store_report *r)
 {
@@ -840,7 +840,7 @@ static void read_report(sqlite3_stmt *st, struct store_report *r)
 	r->exclusions = dup_blob(st, 15, &r->exclusions_len);
 	copy_text(r->org_key_id, sizeof r->org_key_id, st, 16);
 	r->files = sqlite3_column_int64(st, 17);
-	r->unread = sqlite3_column_int64(st, 18);
+	r->reporter_messages = sqlite3_column_int64(st, 18);
 }
 
 void store_report_release(struct store_report *r)
@@ -877,7 +877,7 @@ static int sq_report_insert(void *cls, const struct store_report *r)
 	if (r->org_key_id[0])
 		bind_text(st, 17, r->org_key_id);
 	sqlite3_bind_int64(st, 18, r->files);
-	sqlite3_bind_int64(st, 19, r->unread);
+	sqlite3_bind_int64(st, 19, r->reporter_messages);
 	return run(q, st);
 }
 
@@ -909,15 +909,25 @@ static int sq_report_by_lookup(void *cls, const unsigned char lookup[32], struct
 	return one_report(q, st, out);
 }
 
-static int sq_report_count(void *cls, const char *id, int64_t files, int64_t unread)
+static int sq_report_by_number(void *cls, const char *number, struct store_report *out)
 {
 	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "UPDATE reports SET files = files + ?, unread = unread + ? "
+	sqlite3_stmt *st = stmt(q, "SELECT " REPORT_COLS " FROM reports WHERE number = ?");
+	if (st)
+		bind_text(st, 1, number);
+	return one_report(q, st, out);
+}
+
+static int sq_report_count(void *cls, const char *id, int64_t files, int64_t reporter_messages)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE reports SET files = files + ?, "
+	                           "reporter_messages = reporter_messages + ? "
 	                           "WHERE id = ?");
 	if (!st)
 		return STORE_ERR;
 	sqlite3_bind_int64(st, 1, files);
-	sqlite3_bind_int64(st, 2, unread);
+	sqlite3_bind_int64(st, 2, reporter_messages);
 	bind_text(st, 3, id);
 	return run(q, st);
 }
@@ -1420,6 +1430,433 @@ static int sq_audit_pending_take(void *cls, store_pending_cb cb, void *arg)
 	return run(q, stmt(q, "DELETE FROM audit_pending"));
 }
 
+/* ---- case handling ---- */
+
+#define FINAL_STATUSES "('forwarded','closed_substantiated','closed_unsubstantiated','rejected')"
+/* Past a deadline not met (API.md "Deadlines"); ?7 is today's WIB date. */
+#define OVERDUE_SQL "((r.status = 'received' AND r.ack_due < ?7) OR (r.status NOT IN " \
+                    FINAL_STATUSES " AND r.due < ?7))"
+
+/* Appends to a fixed buffer (the inbox query is assembled from known pieces only). */
+static void cat(char *buf, size_t len, const char *piece)
+{
+	size_t n = strlen(buf);
+	snprintf(buf + n, len - n, "%s", piece);
+}
+
+/* The parameters of every inbox query: ?1 user, ?2 status, ?3 category, ?4 kecamatan,
+ * ?5 assignee, ?6 number, ?7 today, ?8 limit, ?9 offset. A parameter the query does not use
+ * is simply not bound. */
+static void bind_inbox(sqlite3_stmt *st, const struct store_inbox_filter *f)
+{
+	int n = sqlite3_bind_parameter_count(st);
+	const char *v[] = { f->user_id, f->status, f->category, f->kecamatan, f->assignee, f->number,
+	                    f->today };
+	for (int i = 0; i < 7 && i < n; i++)
+		if (v[i])
+			bind_text(st, i + 1, v[i]);
+}
+
+/* Filters as SQL over `r` (reports), each only when set. */
+static void inbox_where(char *sql, size_t len, const struct store_inbox_filter *f)
+{
+	if (f->status)
+		cat(sql, len, " AND r.status = ?2");
+	if (f->category)
+		cat(sql, len, " AND r.category = ?3");
+	if (f->kecamatan)
+		cat(sql, len, " AND r.kecamatan = ?4");
+	if (f->assignee)
+		cat(sql, len, " AND r.assignee = ?5");
+	if (f->number)
+		cat(sql, len, " AND r.number = ?6");
+	if (f->overdue)
+		cat(sql, len, " AND " OVERDUE_SQL);
+	else if (f->today)
+		cat(sql, len, " AND ?7 IS NOT NULL"); /* keeps ?7 bound the same way */
+}
+
+static sqlite3_stmt *prepare_once(struct sq *q, const char *sql)
+{
+	struct conn *c = conn_get(q);
+	sqlite3_stmt *st = NULL;
+	if (c && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_error("sqlite: prepare: %s", sqlite3_errmsg(c->db));
+		st = NULL;
+	}
+	return st;
+}
+
+static int sq_inbox_page(void *cls, const struct store_inbox_filter *f, int64_t offset,
+                         int64_t limit, store_inbox_cb cb, void *arg, int64_t *total)
+{
+	struct sq *q = cls;
+	/* Walk the reader's keys when they hold few of the reports; otherwise walk the reports in
+	 * the order asked and probe the key (the first rows of a page come at once). */
+	sqlite3_stmt *st = stmt(q, "SELECT (SELECT count(*) FROM report_keys WHERE holder = ?1), "
+	                           "(SELECT coalesce(max(rowid), 0) FROM reports)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, f->user_id);
+	int rc = sqlite3_step(st);
+	int64_t held = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t all = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	if ((rc = finish(q, st, rc, false)) != STORE_OK)
+		return rc;
+	bool by_keys = held * 4 < all;
+	const char *from = by_keys
+		? " FROM report_keys k CROSS JOIN reports r ON r.id = k.report_id WHERE k.holder = ?1"
+		: " FROM reports r WHERE EXISTS (SELECT 1 FROM report_keys k WHERE k.report_id = r.id "
+		  "AND k.holder = ?1)";
+	char where[1024] = "";
+	inbox_where(where, sizeof where, f);
+	bool filtered = f->status || f->category || f->kecamatan || f->assignee || f->number ||
+	                f->overdue;
+
+	char sql[2048];
+	if (!filtered) {
+		*total = held;
+	} else {
+		snprintf(sql, sizeof sql, "SELECT count(*)%s%s", from, where);
+		if (!(st = prepare_once(q, sql)))
+			return STORE_ERR;
+		bind_inbox(st, f);
+		rc = sqlite3_step(st);
+		*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		rc = rc == SQLITE_ROW ? STORE_OK : rc_of(q, rc);
+		sqlite3_finalize(st);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	const char *order = f->sort == INBOX_OLDEST ? " ORDER BY r.number"
+	                  : f->sort == INBOX_DUE ? " ORDER BY r.due, r.number"
+	                                         : " ORDER BY r.number DESC";
+	snprintf(sql, sizeof sql,
+	         "SELECT r.id, r.number, r.category, r.status, r.created_on, r.ack_due, r.due, "
+	         "r.acked_on, r.closed_on, coalesce(r.assignee, ''), coalesce((SELECT name FROM users "
+	         "WHERE id = r.assignee), ''), r.files, r.reporter_messages - coalesce((SELECT "
+	         "messages FROM report_seen WHERE report_id = r.id AND user_id = ?1), 0)%s%s%s "
+	         "LIMIT ?8 OFFSET ?9", from, where, order);
+	if (!(st = prepare_once(q, sql)))
+		return STORE_ERR;
+	bind_inbox(st, f);
+	sqlite3_bind_int64(st, 8, limit);
+	sqlite3_bind_int64(st, 9, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_inbox_item it;
+		copy_text(it.id, sizeof it.id, st, 0);
+		copy_text(it.number, sizeof it.number, st, 1);
+		copy_text(it.category, sizeof it.category, st, 2);
+		copy_text(it.status, sizeof it.status, st, 3);
+		copy_text(it.created_on, sizeof it.created_on, st, 4);
+		copy_text(it.ack_due, sizeof it.ack_due, st, 5);
+		copy_text(it.due, sizeof it.due, st, 6);
+		copy_text(it.acked_on, sizeof it.acked_on, st, 7);
+		copy_text(it.closed_on, sizeof it.closed_on, st, 8);
+		copy_text(it.assignee, sizeof it.assignee, st, 9);
+		copy_text(it.assignee_name, sizeof it.assignee_name, st, 10);
+		it.files = sqlite3_column_int64(st, 11);
+		it.unread = sqlite3_column_int64(st, 12);
+		if (cb(arg, &it) != 0)
+			break;
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rc_of(q, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_inbox_counts(void *cls, const char *user_id, const char *today, store_count_cb cb,
+                           void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT r.status, count(*), sum(" OVERDUE_SQL ") FROM "
+	                           "report_keys k CROSS JOIN reports r ON r.id = k.report_id "
+	                           "WHERE k.holder = ?1 GROUP BY r.status");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, user_id);
+	bind_text(st, 7, today);
+	int rc;
+	int64_t overdue = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		overdue += sqlite3_column_int64(st, 2);
+		if (cb(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1)) != 0)
+			break;
+	}
+	if ((rc = finish(q, st, rc, false)) != STORE_OK)
+		return rc;
+	return cb(arg, "overdue", overdue) == 0 ? STORE_OK : STORE_ERR;
+}
+
+static int sq_report_update(void *cls, const struct store_report *r)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE reports SET status = ?, acked_on = ?, closed_on = ?, "
+	                           "assignee = ? WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, r->status);
+	bind_text(st, 2, r->acked_on);
+	bind_text(st, 3, r->closed_on);
+	if (r->assignee[0])
+		bind_text(st, 4, r->assignee);
+	bind_text(st, 5, r->id);
+	return run(q, st);
+}
+
+static int sq_report_seen(void *cls, const char *report_id, const char *user_id, int64_t messages)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO report_seen (report_id, user_id, messages) VALUES "
+	                           "(?1, ?2, ?3) ON CONFLICT (report_id, user_id) DO UPDATE SET "
+	                           "messages = ?3 WHERE messages <> ?3");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	bind_text(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, messages);
+	return run(q, st);
+}
+
+static void read_report_key(sqlite3_stmt *st, struct store_report_key *k)
+{
+	memset(k, 0, sizeof *k);
+	copy_text(k->report_id, sizeof k->report_id, st, 0);
+	copy_text(k->holder, sizeof k->holder, st, 1);
+	copy_text(k->holder_kind, sizeof k->holder_kind, st, 2);
+	copy_blob(k->k_report, sizeof k->k_report, st, 3);
+	copy_blob(k->k_notes, sizeof k->k_notes, st, 4);
+	k->has_identity = !is_null(st, 5);
+	copy_blob(k->k_identity, sizeof k->k_identity, st, 5);
+	copy_text(k->how, sizeof k->how, st, 6);
+	k->since = sqlite3_column_int64(st, 7);
+}
+
+#define REPORT_KEY_COLS "report_id, holder, holder_kind, k_report, k_notes, k_identity, how, since"
+
+static int sq_report_key_get(void *cls, const char *report_id, const char *holder,
+                             struct store_report_key *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " REPORT_KEY_COLS " FROM report_keys WHERE report_id = ? "
+	                           "AND holder = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	bind_text(st, 2, holder);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_report_key(st, out);
+	return finish(q, st, rc, true);
+}
+
+static int sq_report_keys_each(void *cls, const char *report_id,
+                               int (*cb)(void *arg, const struct store_report_key *k), void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " REPORT_KEY_COLS " FROM report_keys WHERE report_id = ? "
+	                           "ORDER BY since, rowid");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	int rc;
+	struct store_report_key k;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_report_key(st, &k);
+		if (cb(arg, &k) != 0)
+			break;
+	}
+	return finish(q, st, rc, false);
+}
+
+static int sq_note_insert(void *cls, const struct store_note *n)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO notes (id, report_id, author_id, at, body) VALUES "
+	                           "(?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, n->id);
+	bind_text(st, 2, n->report_id);
+	bind_text(st, 3, n->author_id);
+	sqlite3_bind_int64(st, 4, n->at);
+	bind_blob(st, 5, n->body, n->body_len);
+	return run(q, st);
+}
+
+static int sq_notes_each(void *cls, const char *report_id, store_note_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, report_id, author_id, at, body FROM notes WHERE "
+	                           "report_id = ? ORDER BY at, rowid");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, report_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_note n = { 0 };
+		copy_text(n.id, sizeof n.id, st, 0);
+		copy_text(n.report_id, sizeof n.report_id, st, 1);
+		copy_text(n.author_id, sizeof n.author_id, st, 2);
+		n.at = sqlite3_column_int64(st, 3);
+		n.body = sqlite3_column_blob(st, 4);
+		n.body_len = (size_t)sqlite3_column_bytes(st, 4);
+		if (cb(arg, &n) != 0)
+			break;
+	}
+	return finish(q, st, rc, false);
+}
+
+static int sq_idreq_insert(void *cls, const struct store_idreq *r)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "INSERT INTO identity_requests (id, report_id, requester_id, at, "
+	                           "reason, state) VALUES (?,?,?,?,?,?)");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->report_id);
+	bind_text(st, 3, r->requester_id);
+	sqlite3_bind_int64(st, 4, r->at);
+	bind_blob(st, 5, r->reason, r->reason_len);
+	bind_text(st, 6, r->state);
+	return run(q, st);
+}
+
+static int sq_idreq_update(void *cls, const struct store_idreq *r)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE identity_requests SET state = ?, decided_by = ?, "
+	                           "decided_at = ?, decision = ? WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, r->state);
+	if (r->decided_by[0])
+		bind_text(st, 2, r->decided_by);
+	sqlite3_bind_int64(st, 3, r->decided_at);
+	bind_opt_blob(st, 4, r->decision != NULL, r->decision, r->decision_len);
+	bind_text(st, 5, r->id);
+	return run(q, st);
+}
+
+#define IDREQ_COLS "i.id, i.report_id, r.number, i.requester_id, i.at, i.state, " \
+                   "coalesce(i.decided_by, ''), i.decided_at, i.reason, i.decision"
+
+static void read_idreq(sqlite3_stmt *st, struct store_idreq *r, bool blobs)
+{
+	memset(r, 0, sizeof *r);
+	copy_text(r->id, sizeof r->id, st, 0);
+	copy_text(r->report_id, sizeof r->report_id, st, 1);
+	copy_text(r->number, sizeof r->number, st, 2);
+	copy_text(r->requester_id, sizeof r->requester_id, st, 3);
+	r->at = sqlite3_column_int64(st, 4);
+	copy_text(r->state, sizeof r->state, st, 5);
+	copy_text(r->decided_by, sizeof r->decided_by, st, 6);
+	r->decided_at = sqlite3_column_int64(st, 7);
+	if (blobs) {
+		r->reason = sqlite3_column_blob(st, 8);
+		r->reason_len = (size_t)sqlite3_column_bytes(st, 8);
+		r->decision = sqlite3_column_blob(st, 9);
+		r->decision_len = (size_t)sqlite3_column_bytes(st, 9);
+	}
+}
+
+static int sq_idreq_get(void *cls, const char *id, struct store_idreq *out)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " IDREQ_COLS " FROM identity_requests i JOIN reports r "
+	                           "ON r.id = i.report_id WHERE i.id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_idreq(st, out, false);
+	return finish(q, st, rc, true);
+}
+
+static int sq_idreqs_each(void *cls, const char *report_id, const char *state, store_idreq_cb cb,
+                          void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " IDREQ_COLS " FROM identity_requests i JOIN reports r "
+	                           "ON r.id = i.report_id WHERE (?1 IS NULL OR i.report_id = ?1) AND "
+	                           "(?2 IS NULL OR i.state = ?2) ORDER BY i.at DESC, i.rowid DESC");
+	if (!st)
+		return STORE_ERR;
+	if (report_id)
+		bind_text(st, 1, report_id);
+	if (state)
+		bind_text(st, 2, state);
+	int rc;
+	struct store_idreq r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_idreq(st, &r, true);
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	return finish(q, st, rc, false);
+}
+
+static int sq_file_get(void *cls, const char *file_id, struct store_file *f)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT id, coalesce(report_id, ''), staged_at, added_at, "
+	                           "added_by, size, chunks, stream_key, header, meta FROM files "
+	                           "WHERE id = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, file_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(f, 0, sizeof *f);
+		copy_text(f->id, sizeof f->id, st, 0);
+		copy_text(f->report_id, sizeof f->report_id, st, 1);
+		f->staged_at = sqlite3_column_int64(st, 2);
+		f->added_at = sqlite3_column_int64(st, 3);
+		copy_text(f->added_by, sizeof f->added_by, st, 4);
+		f->size = sqlite3_column_int64(st, 5);
+		f->chunks = sqlite3_column_int64(st, 6);
+		copy_blob(f->stream_key, sizeof f->stream_key, st, 7);
+		copy_blob(f->header, sizeof f->header, st, 8);
+		f->meta = dup_blob(st, 9, &f->meta_len);
+	}
+	return finish(q, st, rc, true);
+}
+
+static int sq_file_chunk_get(void *cls, const char *file_id, int64_t seq, unsigned char *buf,
+                             size_t cap, size_t *len)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT data FROM file_chunks WHERE file_id = ? AND seq = ?");
+	if (!st)
+		return STORE_ERR;
+	bind_text(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, seq);
+	int rc = sqlite3_step(st);
+	*len = 0;
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		if (n > cap) {
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		if (n)
+			memcpy(buf, sqlite3_column_blob(st, 0), n);
+		*len = n;
+	}
+	return finish(q, st, rc, true);
+}
+
+static int sq_audit_subject_each(void *cls, const char *subject, store_audit_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "SELECT " AUDIT_COLS " FROM audit WHERE subject = ? ORDER BY seq");
+	if (st)
+		bind_text(st, 1, subject);
+	return each_audit(q, st, cb, arg);
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -1487,6 +1924,7 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.report_insert = sq_report_insert,
 		.report_by_id = sq_report_by_id,
 		.report_by_lookup = sq_report_by_lookup,
+		.report_by_number = sq_report_by_number,
 		.report_count = sq_report_count,
 		.case_number_next = sq_case_number_next,
 		.report_key_put = sq_report_key_put,
@@ -1515,6 +1953,21 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.audit_last_signed = sq_audit_last_signed,
 		.audit_pending_insert = sq_audit_pending_insert,
 		.audit_pending_take = sq_audit_pending_take,
+		.inbox_page = sq_inbox_page,
+		.inbox_counts = sq_inbox_counts,
+		.report_update = sq_report_update,
+		.report_seen = sq_report_seen,
+		.report_key_get = sq_report_key_get,
+		.report_keys_each = sq_report_keys_each,
+		.note_insert = sq_note_insert,
+		.notes_each = sq_notes_each,
+		.idreq_insert = sq_idreq_insert,
+		.idreq_update = sq_idreq_update,
+		.idreq_get = sq_idreq_get,
+		.idreqs_each = sq_idreqs_each,
+		.file_get = sq_file_get,
+		.file_chunk_get = sq_file_chunk_get,
+		.audit_subject_each = sq_audit_subject_each,
 		.close = sq_close,
 	};
 	return &q->store;

@@ -112,7 +112,7 @@ struct store_report {
 	unsigned char *exclusions;
 	size_t exclusions_len;
 	char org_key_id[ID_CHARS + 1];
-	int64_t files, unread;
+	int64_t files, reporter_messages; /* reporter messages in all */
 };
 void store_report_release(struct store_report *r);
 
@@ -161,6 +161,60 @@ struct store_event {
 	unsigned char *internal;
 	size_t internal_len;
 };
+
+/* ---- case handling ---- */
+
+/* One page of a reader's inbox: only reports holding a key sealed to `user_id`; NULL filter
+ * fields mean any. Reads plain columns only. */
+enum store_inbox_sort { INBOX_NEWEST, INBOX_OLDEST, INBOX_DUE };
+struct store_inbox_filter {
+	const char *user_id;
+	const char *status, *category, *kecamatan, *assignee, *number;
+	bool overdue;          /* only reports past a deadline they have not met */
+	const char *today;     /* YYYY-MM-DD in WIB, for overdue */
+	enum store_inbox_sort sort;
+};
+
+struct store_inbox_item {
+	char id[ID_CHARS + 1];
+	char number[20];
+	char category[32];
+	char status[32];
+	char created_on[11], ack_due[11], due[11], acked_on[11], closed_on[11];
+	char assignee[ID_CHARS + 1];          /* "" when none */
+	char assignee_name[NAME_MAX_BYTES + 1];
+	int64_t files, unread;                /* unread: reporter messages this user has not seen */
+};
+typedef int (*store_inbox_cb)(void *arg, const struct store_inbox_item *it);
+
+/* Per status, how many of a reader's reports have it; and how many are overdue. */
+typedef int (*store_count_cb)(void *arg, const char *key, int64_t n);
+
+struct store_note {
+	char id[ID_CHARS + 1];
+	char report_id[ID_CHARS + 1];
+	char author_id[ID_CHARS + 1];
+	int64_t at;
+	const unsigned char *body; /* under K_notes; borrowed during the callback */
+	size_t body_len;
+};
+typedef int (*store_note_cb)(void *arg, const struct store_note *n);
+
+struct store_idreq {
+	char id[ID_CHARS + 1];
+	char report_id[ID_CHARS + 1];
+	char number[20];              /* the report's case number (read only) */
+	char requester_id[ID_CHARS + 1];
+	int64_t at;
+	char state[10];               /* pending | approved | denied */
+	char decided_by[ID_CHARS + 1];
+	int64_t decided_at;
+	const unsigned char *reason;  /* under K_notes; borrowed (NULL from idreq_get) */
+	size_t reason_len;
+	const unsigned char *decision;
+	size_t decision_len;
+};
+typedef int (*store_idreq_cb)(void *arg, const struct store_idreq *q);
 
 typedef int (*store_message_cb)(void *arg, const struct store_message *m);
 typedef int (*store_file_cb)(void *arg, const struct store_file *f);
@@ -274,8 +328,9 @@ struct store {
 	int (*report_insert)(void *cls, const struct store_report *r);
 	int (*report_by_id)(void *cls, const char *id, struct store_report *out);
 	int (*report_by_lookup)(void *cls, const unsigned char lookup[32], struct store_report *out);
-	/* Adds to the file and unread-message counters. */
-	int (*report_count)(void *cls, const char *id, int64_t files, int64_t unread);
+	int (*report_by_number)(void *cls, const char *number, struct store_report *out);
+	/* Adds to the counters of files and of messages from the reporter. */
+	int (*report_count)(void *cls, const char *id, int64_t files, int64_t reporter_messages);
 	/* The next case number of a year (1, 2, …), inside the transaction that uses it. */
 	int (*case_number_next)(void *cls, int year, int64_t *n);
 	int (*report_key_put)(void *cls, const struct store_report_key *k);
@@ -295,6 +350,38 @@ struct store {
 	int (*files_sweep)(void *cls, int64_t before, int64_t *n);
 	int (*event_insert)(void *cls, const struct store_event *e);
 	int (*events_each)(void *cls, const char *report_id, store_event_cb cb, void *arg);
+	/* Case handling (staff). */
+	int (*inbox_page)(void *cls, const struct store_inbox_filter *f, int64_t offset,
+	                  int64_t limit, store_inbox_cb cb, void *arg, int64_t *total);
+	/* The counts of a reader's inbox: cb(status, n) for each status present, then
+	 * cb("overdue", n). */
+	int (*inbox_counts)(void *cls, const char *user_id, const char *today, store_count_cb cb,
+	                    void *arg);
+	/* Writes status, acked_on, closed_on and assignee of r. */
+	int (*report_update)(void *cls, const struct store_report *r);
+	/* Records that a user has seen the reporter's messages up to `messages` in all. */
+	int (*report_seen)(void *cls, const char *report_id, const char *user_id, int64_t messages);
+	int (*report_key_get)(void *cls, const char *report_id, const char *holder,
+	                      struct store_report_key *out);
+	/* Every key row of a report (users and the organisation key), oldest first. */
+	int (*report_keys_each)(void *cls, const char *report_id,
+	                        int (*cb)(void *arg, const struct store_report_key *k), void *arg);
+	int (*note_insert)(void *cls, const struct store_note *n);
+	int (*notes_each)(void *cls, const char *report_id, store_note_cb cb, void *arg);
+	int (*idreq_insert)(void *cls, const struct store_idreq *q);
+	/* Writes state, decided_by, decided_at and decision. */
+	int (*idreq_update)(void *cls, const struct store_idreq *q);
+	int (*idreq_get)(void *cls, const char *id, struct store_idreq *out);
+	/* Requests of one report (report_id set) or, with report_id NULL, of every report (newest
+	 * first), optionally only those in `state`. */
+	int (*idreqs_each)(void *cls, const char *report_id, const char *state, store_idreq_cb cb,
+	                   void *arg);
+	/* A file of a report (meta malloc'd: free it), and one of its chunks into buf. */
+	int (*file_get)(void *cls, const char *file_id, struct store_file *out);
+	int (*file_chunk_get)(void *cls, const char *file_id, int64_t seq, unsigned char *buf,
+	                      size_t cap, size_t *len);
+	/* The audit entries about one subject (a case number), oldest first. */
+	int (*audit_subject_each)(void *cls, const char *subject, store_audit_cb cb, void *arg);
 	/* Reporter sessions (receipt logins). */
 	int (*reporter_session_insert)(void *cls, const unsigned char lookup[32], const char *report_id,
 	                               int64_t now, const unsigned char *secrets, size_t len);

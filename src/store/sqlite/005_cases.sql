@@ -1,0 +1,42 @@
+-- 005: case handling. Per-user read markers, internal notes, identity requests, and the
+-- indexes the inbox needs (it reads only plain columns: see the inbox query in sqlite.c).
+ALTER TABLE reports RENAME COLUMN unread TO reporter_messages; -- in all; unread is per user
+
+-- How many reporter messages a staff member had seen when they last opened the case.
+CREATE TABLE report_seen (
+	report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+	user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	messages INTEGER NOT NULL,
+	PRIMARY KEY (report_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE notes (
+	id TEXT PRIMARY KEY,
+	report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+	author_id TEXT NOT NULL REFERENCES users(id),
+	at INTEGER NOT NULL,
+	body BLOB NOT NULL                     -- under K_notes, bound to report, id and author
+) STRICT;
+CREATE INDEX notes_report ON notes(report_id, at);
+
+CREATE TABLE identity_requests (
+	id TEXT PRIMARY KEY,
+	report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+	requester_id TEXT NOT NULL REFERENCES users(id),
+	at INTEGER NOT NULL,
+	reason BLOB NOT NULL,                  -- under K_notes
+	state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'denied')),
+	decided_by TEXT REFERENCES users(id),
+	decided_at INTEGER NOT NULL DEFAULT 0,
+	decision BLOB                          -- the decider's reason, under K_notes
+) STRICT;
+CREATE INDEX identity_requests_report ON identity_requests(report_id, requester_id);
+CREATE INDEX identity_requests_state ON identity_requests(state, at);
+
+-- The inbox walks a reader's keys (holder, report_id) or the reports in number order.
+DROP INDEX report_keys_holder;
+CREATE INDEX report_keys_holder ON report_keys(holder, report_id);
+CREATE INDEX reports_due ON reports(due, number);
+CREATE INDEX reports_assignee ON reports(assignee);
+CREATE INDEX reports_category ON reports(category);
+CREATE INDEX reports_kecamatan ON reports(kecamatan);
