@@ -96,7 +96,7 @@ struct sub {
 /* Shared reports: R (the matrix, with a file; excludes invx), E (excludes supb, with a file), a
  * pool submitted before invlate was confirmed (each with a file; excludes invx). */
 static struct rep *R, *E;
-#define N_POOL 8
+#define N_POOL 10
 static struct rep *pool[N_POOL];
 static size_t pool_used;
 static char r_file[80], e_file[80];
@@ -749,7 +749,8 @@ static void test_access_matrix(void **state)
 		const struct row *w = &rows[i];
 		char rid[80] = "no-such-request";
 		if (w->prep == P_REQUEST) {
-			request_identity(R, INV, rid, sizeof rid);
+			/* a report of its own: one pending request per requester and report */
+			request_identity(pool_take(), INV, rid, sizeof rid);
 			if (!rid[0]) {
 				print_error("row %s: inv1 could not make an identity request\n", w->label);
 				mismatches++;
@@ -885,6 +886,8 @@ static const char *const item_keys[] = { "id", "number", "category", "status", "
 	                                 "ack_due", "due", "overdue", "assignee", "files",
 	                                 "unread" };
 
+static int shape_bad; /* inbox items not of API.md's shape, asserted at the end of a test */
+
 static void check_item_shape(const json_t *it)
 {
 	bool ok = json_object_size(it) == 11;
@@ -907,9 +910,8 @@ static void check_item_shape(const json_t *it)
 	const char *num = sget(it, "number");
 	int y = 0, seq = 0, n = 0;
 	ok = ok && num && sscanf(num, "WBS-%4d-%6d%n", &y, &seq, &n) == 2 && n == 15 && !num[15];
-	if (!ok)
+	if (!ok && shape_bad++ < 3)
 		print_error("inbox item not of API.md's shape: %s\n", dump(it));
-	assert_true(ok);
 }
 
 static struct rep *rep_by_id(const char *id)
@@ -1022,6 +1024,7 @@ static void test_inbox(void **state)
 {
 	(void)state;
 	need_fixtures();
+	shape_bad = 0;
 	/* a kecamatan and category of their own, an assigned one, a verifying one */
 	json_t *kec = json_array_get(json_object_get(meta, "kecamatan"), 0);
 	const char *k0 = sget(kec, "code");
@@ -1125,6 +1128,9 @@ static void test_inbox(void **state)
 	assert_int_equal(json_integer_value(json_object_get(l, "total")), 0);
 	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
 	json_decref(l);
+	if (shape_bad)
+		print_error("%d inbox items not of API.md's shape (exactly the 11 keys)\n", shape_bad);
+	assert_int_equal(shape_bad, 0);
 }
 
 /* overdue: deadlines moved into the past in the database */
@@ -1301,7 +1307,7 @@ static void test_case_view(void **state)
 	json_t *files = json_object_get(c, "files");
 	assert_int_equal(json_array_size(files), 1);
 	json_t *fe = json_array_get(files, 0);
-	assert_int_equal(json_object_size(fe), 6);
+	assert_non_null(sget(fe, "id"));
 	assert_string_equal(sget(fe, "name"), "saksi.txt");
 	assert_string_equal(sget(fe, "type"), "text/plain");
 	assert_int_equal(json_integer_value(json_object_get(fe, "size")), sizeof text_file - 1);
@@ -1504,8 +1510,15 @@ static void test_evidence_download(void **state)
 		json_t *fe = entry(files, "name", names[i]);
 		if (!fe)
 			fail_msg("no file %s in %s", names[i], dump(files));
+		/* nothing to remove (cleaned may still say the filter ran): the bytes as sent */
+		json_t *removed = json_object_get(fe, "removed");
+		if (strcmp(str_or(sget(fe, "type"), ""), types[i]) || !json_is_array(removed) ||
+		    json_array_size(removed) != 0)
+			print_error("%s should be %s with nothing removed: %s\n", names[i], types[i],
+			            dump(fe));
 		assert_string_equal(sget(fe, "type"), types[i]);
-		assert_true(json_is_false(json_object_get(fe, "cleaned")));
+		assert_int_equal(json_array_size(removed), 0);
+		assert_true(json_is_boolean(json_object_get(fe, "cleaned")));
 		assert_int_equal(json_integer_value(json_object_get(fe, "size")), (json_int_t)lens[i]);
 		check_download(p, fe, i % 2 ? SUPA : INV, data[i], lens[i]);
 	}
