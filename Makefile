@@ -102,5 +102,12 @@ test-fuzz: $(FUZZ)
 bench: build/peluit
 	bench/http.sh
 
+# bench/inbox.sh seeds reports through the real submission path with this build, whose only
+# difference is the least Argon2id work for receipts (PELUIT_BENCH_SEED). Never installed.
+build/bench/peluit: $(SRC) $(HDRS) build/gen/assets.c
+	@mkdir -p build/bench
+	$(CC) $(CFLAGS_REL) -DPELUIT_BENCH_SEED $(LDHARD) -o $@ $(SRC) build/gen/assets.c \
+	  $(PKG_LIBS) -lpthread
+
 clean:
 	rm -rf build tests/e2e/artifacts

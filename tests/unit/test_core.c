@@ -1,4 +1,5 @@
-/* test_core.c: account policy, configuration parsing, the error registry, reference data. */
+/* test_core.c: account policy, configuration parsing, the error registry, reference data,
+ * report statuses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "core/errors.h"
 #include "core/policy.h"
 #include "core/refdata.h"
+#include "core/status.h"
 
 static void test_usernames(void **state)
 {
@@ -143,13 +145,49 @@ static void test_refdata(void **state)
 	refdata_free();
 }
 
+/* API.md "Report statuses": every pair of statuses, for an investigator and a supervisor,
+ * against the exact list of arrows. */
+static void test_status_transitions(void **state)
+{
+	(void)state;
+	static const char *const all[] = { "received", "verifying", "investigating", "forwarded",
+	                                   "closed_substantiated", "closed_unsubstantiated",
+	                                   "rejected" };
+	static const char *const arrows[] = {
+		"received>verifying",     "received>rejected",  "verifying>investigating",
+		"verifying>rejected",     "investigating>forwarded",
+		"investigating>closed_substantiated",           "investigating>closed_unsubstantiated",
+	};
+	int allowed = 0;
+	for (size_t i = 0; i < 7; i++) {
+		for (size_t j = 0; j < 7; j++) {
+			char pair[64];
+			snprintf(pair, sizeof pair, "%s>%s", all[i], all[j]);
+			bool arrow = false;
+			for (size_t k = 0; k < sizeof arrows / sizeof *arrows; k++)
+				arrow = arrow || !strcmp(arrows[k], pair);
+			bool reopen = status_final(all[i]) && !strcmp(all[j], "investigating");
+			if (status_transition_ok(all[i], all[j], false) != arrow)
+				fail_msg("investigator %s: expected %d", pair, arrow);
+			if (status_transition_ok(all[i], all[j], true) != (arrow || reopen))
+				fail_msg("supervisor %s: expected %d", pair, arrow || reopen);
+			allowed += arrow;
+		}
+	}
+	assert_int_equal(allowed, 7);
+	assert_true(status_final("rejected") && status_final("forwarded"));
+	assert_false(status_final("investigating") || status_final("received"));
+	assert_false(status_transition_ok("received", "nonsense", true));
+	assert_false(status_valid("closed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usernames),     cmocka_unit_test(test_names_and_roles),
 		cmocka_unit_test(test_passwords),     cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_config_file),   cmocka_unit_test(test_error_registry),
-		cmocka_unit_test(test_refdata),
+		cmocka_unit_test(test_refdata),       cmocka_unit_test(test_status_transitions),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
