@@ -9,6 +9,7 @@
  * confirmed over the API only after the reports of the access matrix were submitted, so it reads
  * none of them. Those reports exclude invx. */
 #include <ctype.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +36,7 @@ struct acct {
 	bool confirm;       /* --confirm-as supa at the command line */
 	char password[64];
 	char id[80];
-	char *token;
+	char *token, *csrf;
 };
 static struct acct acct[N_ACCT] = {
 	[SUPA] = { "supa", "supervisor", "Sri Wahyuni", false },
@@ -55,7 +56,7 @@ static const char *as(int who)
 {
 	struct acct *a = &acct[who];
 	if (!a->token) {
-		a->token = staff_login(&srv, a->username, a->password, NULL);
+		a->token = staff_login(&srv, a->username, a->password, &a->csrf);
 		if (!a->token)
 			fail_msg("staff login of %s failed", a->username);
 	}
@@ -96,7 +97,7 @@ struct sub {
 /* Shared reports: R (the matrix, with a file; excludes invx), E (excludes supb, with a file), a
  * pool submitted before invlate was confirmed (each with a file; excludes invx). */
 static struct rep *R, *E;
-#define N_POOL 10
+#define N_POOL 12
 static struct rep *pool[N_POOL];
 static size_t pool_used;
 static char r_file[80], e_file[80];
@@ -610,8 +611,10 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	int rc = server_stop(&srv) == 0 ? 0 : -1;
-	for (int k = 0; k < N_ACCT; k++)
+	for (int k = 0; k < N_ACCT; k++) {
 		free(acct[k].token);
+		free(acct[k].csrf);
+	}
 	for (size_t i = 0; i < n_reps; i++)
 		free(reps[i].rtoken);
 	json_decref(meta);
@@ -854,6 +857,18 @@ static void test_excluded_supervisor(void **state)
 	snprintf(tail, sizeof tail, "/files/%s", e_file);
 	refused("GET", E, tail, SUPB, NULL, 404, "not_found", NULL);
 	grant(E, SUPB, INVL, 404, "not_found");
+	grant(E, SUPA, SUPB, 409, "grant_refused");
+	/* ids reveal nothing: the same answer as for an id that does not exist */
+	struct response n;
+	on_report("GET", E, NULL, SUPB, NULL, &r);
+	req("GET", "/api/v1/staff/reports/AAAAAAAAAAAAAAAAAAAAAA", as(SUPB), NULL, &n);
+	if (r.status != n.status || strcmp(r.body, n.body) != 0)
+		print_error("an excluded report: %ld %s; no report: %ld %s\n", r.status, r.body,
+		            n.status, n.body);
+	assert_int_equal(r.status, n.status);
+	assert_string_equal(r.body, n.body);
+	response_free(&r);
+	response_free(&n);
 	/* an identity request of it: supb neither sees nor decides it; supa does */
 	char rid[80];
 	request_identity(E, INV, rid, sizeof rid);
@@ -1122,6 +1137,13 @@ static void test_inbox(void **state)
 	http_get_as(&srv, as(SUPA), "/api/v1/staff/reports?status=nonsense", &r);
 	expect_err(&r, 400, "invalid_field", "status");
 	response_free(&r);
+	http_get_as(&srv, as(SUPA), "/api/v1/staff/reports?sort=name", &r);
+	expect_err(&r, 400, "invalid_field", "sort");
+	response_free(&r);
+	l = get_json(as(SUPA), "/api/v1/staff/reports?per_page=50&page=1000");
+	assert_int_equal(json_integer_value(json_object_get(l, "total")), total);
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
+	json_decref(l);
 
 	/* a pending account signs in and sees nothing */
 	l = inbox(PEND, "");
@@ -1948,6 +1970,28 @@ static void test_grants(void **state)
 	assert_status(&r, 200);
 	assert_int_equal(r.body_len, sizeof text_file - 1);
 	response_free(&r);
+	/* a grantee may be assigned; the grantee's inbox filters like anyone's */
+	char *ab = J("{s:s}", "assignee", acct[INVL].id);
+	patch(g, SUPA, ab, 200);
+	free(ab);
+	const char *recv[] = { "status", "received", NULL };
+	check_filter(INVL, "status=received", field_is, recv, g->id);
+	check_filter(INVL, "assignee=me", assignee_is, acct[INVL].id, g->id);
+	/* routing access is no grant: nothing to revoke, and the reader keeps it */
+	char rpath[256];
+	snprintf(rpath, sizeof rpath, "/api/v1/staff/reports/%s/grants/%s", g->id, acct[INV].id);
+	req("DELETE", rpath, as(SUPA), NULL, &r);
+	if (r.status != 404)
+		print_error("DELETE of inv1's routing access (no grant) answered %ld %s\n", r.status,
+		            r.body);
+	long routing_delete = r.status;
+	response_free(&r);
+	on_report("GET", g, NULL, INV, NULL, &r);
+	if (r.status != 200)
+		print_error("inv1, a reader by routing, lost %s to DELETE …/grants/inv1: %ld\n",
+		            g->number, r.status);
+	long routing_after = r.status;
+	response_free(&r);
 	/* revoked, by case number */
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/staff/reports/%s/grants/%s", g->number, acct[INVL].id);
@@ -1965,6 +2009,10 @@ static void test_grants(void **state)
 	response_free(&r);
 	c = case_of(g, SUPA);
 	assert_null(access_of(c, INVL));
+	if (!json_is_null(json_object_get(c, "assignee")))
+		print_error("the revoked grantee is still the assignee: %s\n",
+		            dump(json_object_get(c, "assignee")));
+	assert_true(json_is_null(json_object_get(c, "assignee")));
 	json_decref(c);
 	/* granted again, by case number, after the revocation */
 	snprintf(path, sizeof path, "/api/v1/staff/reports/%s/grants", g->number);
@@ -1976,6 +2024,8 @@ static void test_grants(void **state)
 	json_decref(case_of(g, INVL));
 	/* a body without a user */
 	refused("POST", g, "/grants", SUPA, "{}", 400, "missing_field", "user");
+	assert_int_equal(routing_delete, 404);
+	assert_int_equal(routing_after, 200);
 }
 
 /* ---- 11. identity requests ---- */
@@ -2113,8 +2163,12 @@ static void test_identity_requests(void **state)
 	    "{\"decision\":\"deny\",\"reason\":\"x\"}", &r);
 	expect_err(&r, 404, "not_found", NULL);
 	response_free(&r);
-	free(rid);
 	check_disclosed(d, INV, false);
+	/* API.md: {"decision","reason"}, the reason not optional (optional fields carry a "?") */
+	req("POST", path, as(SUPA), "{\"decision\":\"deny\"}", &r);
+	expect_err(&r, 400, "missing_field", "reason");
+	response_free(&r);
+	free(rid);
 }
 
 /* ---- 12. the audit trail ---- */
@@ -2207,6 +2261,173 @@ static void test_audit(void **state)
 	json_decref(v);
 }
 
+/* ---- two people acting at once: one wins ---- */
+
+#define RACERS 6
+struct racer {
+	const char *method, *path, *body, *token;
+	pthread_barrier_t *start;
+	long status;
+};
+
+static void *race(void *arg)
+{
+	struct racer *x = arg;
+	struct response r;
+	char *auth = bearer_header(x->token);
+	const char *hv[3] = { "Content-Type: application/json", auth, NULL };
+	struct request rq = { .method = x->method, .path = x->path, .headers = hv, .body = x->body,
+	                      .body_len = strlen(x->body) };
+	pthread_barrier_wait(x->start);
+	http_do(&srv, &rq, &r);
+	x->status = r.status;
+	response_free(&r);
+	free(auth);
+	return NULL;
+}
+
+/* RACERS requests at once (alternating the two tokens); how many answered `ok`. */
+static int race_all(const char *method, const char *path, const char *body, int who1, int who2,
+                    long ok, long lose)
+{
+	pthread_t th[RACERS];
+	struct racer x[RACERS];
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		x[i] = (struct racer){ method, path, body, as(i % 2 ? who2 : who1), &start, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, race, &x[i]), 0);
+	}
+	int wins = 0, other = 0;
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(th[i], NULL);
+		wins += x[i].status == ok;
+		if (x[i].status != ok && x[i].status != lose) {
+			print_error("%s %s: HTTP %ld\n", method, path, x[i].status);
+			other++;
+		}
+	}
+	pthread_barrier_destroy(&start);
+	assert_int_equal(other, 0);
+	return wins;
+}
+
+static void test_concurrent_acts(void **state)
+{
+	(void)state;
+	need_fixtures();
+	struct rep *p = submit_plain();
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/staff/reports/%s", p->id);
+	int wins = race_all("PATCH", path, "{\"status\":\"verifying\",\"reason\":\"Bersamaan.\"}",
+	                    INV, SUPA, 200, 409);
+	if (wins != 1)
+		print_error("%d of %d simultaneous received -> verifying won\n", wins, RACERS);
+	assert_int_equal(wins, 1);
+	json_t *v = reporter_view(p, NULL);
+	assert_int_equal(json_array_size(json_object_get(v, "timeline")), 2);
+	json_decref(v);
+	/* grants */
+	struct rep *g = pool_take();
+	snprintf(path, sizeof path, "/api/v1/staff/reports/%s/grants", g->id);
+	char *b = J("{s:s}", "user", acct[INVL].id);
+	wins = race_all("POST", path, b, SUPA, SUPB, 201, 409);
+	free(b);
+	if (wins != 1)
+		print_error("%d of %d simultaneous grants succeeded\n", wins, RACERS);
+	assert_int_equal(wins, 1);
+	/* identity decisions */
+	char rid[80];
+	request_identity(p, INV, rid, sizeof rid);
+	assert_true(rid[0] != '\0');
+	snprintf(path, sizeof path, "/api/v1/staff/identity-requests/%s", rid);
+	wins = race_all("POST", path, "{\"decision\":\"approve\",\"reason\":\"Bersamaan.\"}", SUPA,
+	                SUPB, 200, 409);
+	if (wins != 1)
+		print_error("%d of %d simultaneous decisions succeeded\n", wins, RACERS);
+	assert_int_equal(wins, 1);
+}
+
+/* ---- what staff write is encrypted at rest, and never logged ---- */
+
+static void test_staff_texts_at_rest(void **state)
+{
+	(void)state;
+	need_fixtures();
+	const struct byte_needle nd[] = {
+		{ "Catatan internal", 16, "a note" },
+		{ "CATATAN-", 8, "a note" },
+		{ "RAHASIA-INTERNAL", 16, "an internal note of a status change" },
+		{ "untuk pelapor", 13, "a reason or message to the reporter" },
+		{ "Pesan dari petugas", 18, "a staff message" },
+		{ "Kami butuh dokumen", 18, "a staff message" },
+		{ "AUDIT-", 6, "a staff text of the audit test" },
+		{ "KEPUTUSAN-RAHASIA", 17, "an identity decision's reason" },
+		{ "Saksi kunci perlu", 17, "an identity request's reason" },
+		{ "Perlu verifikasi langsung", 25, "an identity request's reason" },
+		{ PHONE_NEEDLE, strlen(PHONE_NEEDLE), "the reporter's phone" },
+		{ IDN_NAME, strlen(IDN_NAME), "the reporter's name" },
+		{ IDN_EMAIL, strlen(IDN_EMAIL), "the reporter's email" },
+		{ "Pesan dari pelapor", 18, "a reporter's message" },
+		{ "Kepala seksi meminta", 20, "a report's content" },
+	};
+	const size_t n = sizeof nd / sizeof *nd;
+	int hits = tree_search(srv.data, nd, n);
+	char *log = server_log(&srv);
+	assert_non_null(log);
+	hits += buf_search("the server's log", log, strlen(log), nd, n);
+	free(log);
+	assert_int_equal(hits, 0);
+}
+
+/* ---- HTTP conventions on the new routes ---- */
+
+static void test_http_conventions(void **state)
+{
+	(void)state;
+	need_fixtures();
+	struct rep *p = submit_plain();
+	/* a cookie session must carry the CSRF token on a state change */
+	char cookie[256], csrf[256], path[160];
+	snprintf(cookie, sizeof cookie, "Cookie: peluit_staff=%s", as(SUPB));
+	assert_non_null(acct[SUPB].csrf);
+	snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", acct[SUPB].csrf);
+	snprintf(path, sizeof path, "/api/v1/staff/reports/%s/notes", p->id);
+	const char *h1[] = { cookie, "Content-Type: application/json", NULL };
+	struct request rq = { .method = "POST", .path = path, .headers = h1,
+	                      .body = "{\"body\":\"lewat cookie\"}", .body_len = 23 };
+	struct response r;
+	http_do(&srv, &rq, &r);
+	expect_err(&r, 403, "csrf", NULL);
+	response_free(&r);
+	const char *h2[] = { cookie, csrf, "Content-Type: application/json", NULL };
+	rq.headers = h2;
+	http_do(&srv, &rq, &r);
+	assert_status(&r, 201);
+	response_free(&r);
+	/* a GET by cookie needs none */
+	snprintf(path, sizeof path, "/api/v1/staff/reports/%s", p->id);
+	http_get(&srv, path, h1, &r);
+	assert_status(&r, 200);
+	response_free(&r);
+	/* a wrong method: 405 with Allow */
+	req("PUT", path, as(SUPB), "{}", &r);
+	expect_err(&r, 405, "method_not_allowed", NULL);
+	const char *allow = str_or(response_header(&r, "Allow"), "");
+	if (!strstr(allow, "GET") || !strstr(allow, "PATCH"))
+		print_error("Allow: %s\n", allow);
+	assert_non_null(strstr(allow, "GET"));
+	assert_non_null(strstr(allow, "PATCH"));
+	response_free(&r);
+	/* no-store on the case and the inbox */
+	http_get_as(&srv, as(SUPB), path, &r);
+	assert_non_null(strcasestr(str_or(response_header(&r, "Cache-Control"), ""), "no-store"));
+	response_free(&r);
+	http_get_as(&srv, as(SUPB), "/api/v1/staff/reports", &r);
+	assert_non_null(strcasestr(str_or(response_header(&r, "Cache-Control"), ""), "no-store"));
+	response_free(&r);
+}
+
 /* ---- 3. a disabled user keeps no key copy (last: it rotates the organisation key) ---- */
 
 static void disable(int who)
@@ -2271,6 +2492,9 @@ int main(void)
 		cmocka_unit_test(test_grants),
 		cmocka_unit_test(test_identity_requests),
 		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_concurrent_acts),
+		cmocka_unit_test(test_http_conventions),
+		cmocka_unit_test(test_staff_texts_at_rest),
 		cmocka_unit_test(test_disabled_users),
 	};
 	return cmocka_run_group_tests_name("api_cases", tests, group_setup, group_teardown);
