@@ -842,6 +842,15 @@ static void test_excluded_supervisor(void **state)
 	assert_int_equal(db_int("SELECT count(*) FROM report_keys WHERE report_id = ? AND "
 	                        "(holder_kind = 'org' OR holder = ?)", E->id, acct[SUPB].id, NULL),
 	                 0);
+	/* nor a key of R for the excluded, the late, the pending or the admin */
+	const int none[] = { INVX, INVL, PEND, ADM };
+	for (size_t i = 0; i < 4; i++)
+		if (db_int("SELECT count(*) FROM report_keys WHERE report_id = ? AND holder = ?", R->id,
+		           acct[none[i]].id, NULL) != 0)
+			fail_msg("%s holds a key of %s", acct[none[i]].username, R->number);
+	assert_int_equal(db_int("SELECT count(*) FROM report_keys WHERE holder IN (?, ?)",
+	                        acct[PEND].id, acct[ADM].id, NULL),
+	                 0);
 	json_t *l = inbox(SUPB, "");
 	assert_null(item_of(l, E->id));
 	json_decref(l);
@@ -1577,6 +1586,43 @@ static void test_evidence_download(void **state)
 	free(big);
 }
 
+/* Evidence the reporter adds later: in the case, counted in the inbox, downloadable. */
+static void test_evidence_added_later(void **state)
+{
+	(void)state;
+	need_fixtures();
+	const struct mpart f[] = { TEXT_PART("awal.txt") };
+	struct rep *p = submit(&(struct sub){ .files = f, .nfiles = 1 });
+	size_t len;
+	unsigned char *png = make_png(70 * 1024, &len);
+	const struct mpart more[] = {
+		{ .name = "keep_metadata", .data = "false", .len = MPART_STRLEN },
+		{ .name = "evidence", .filename = "susulan.png", .type = "image/png", .data = png,
+		  .len = len },
+	};
+	char *auth = bearer_header(rtok(p));
+	const char *hv[] = { auth, NULL };
+	struct response r;
+	http_post_multipart(&srv, "/api/v1/reporter/files", hv, more, 2, 60000, &r);
+	assert_status(&r, 201);
+	response_free(&r);
+	free(auth);
+	json_t *l = inbox(INV, "");
+	json_t *it = item_of(l, p->id);
+	assert_non_null(it);
+	assert_int_equal(json_integer_value(json_object_get(it, "files")), 2);
+	json_decref(l);
+	json_t *c = case_of(p, INV);
+	json_t *files = json_object_get(c, "files");
+	assert_int_equal(json_array_size(files), 2);
+	json_t *fe = entry(files, "name", "susulan.png");
+	assert_non_null(fe);
+	check_download(p, fe, INV, png, len);
+	check_download(p, entry(files, "name", "awal.txt"), LEAD, text_file, sizeof text_file - 1);
+	json_decref(c);
+	free(png);
+}
+
 /* JPEG kept as uploaded (keep_metadata) comes back byte for byte. A baseline 8x8 grey JPEG
  * written by hand: SOI, DQT, SOF0, DHT (DC, AC), SOS with one all-zero block, EOI. */
 static void test_evidence_jpeg(void **state)
@@ -1670,6 +1716,12 @@ static void check_both_views(struct rep *p, size_t changes)
 	if (strstr(raw, "RAHASIA-INTERNAL"))
 		print_error("the reporter's view shows an internal note: %s\n", raw);
 	assert_null(strstr(raw, "RAHASIA-INTERNAL"));
+	for (int k = 0; k < N_ACCT; k++) {
+		if (strstr(raw, acct[k].name) || strstr(raw, acct[k].id))
+			print_error("the reporter's view names %s: %s\n", acct[k].username, raw);
+		assert_null(strstr(raw, acct[k].name));
+		assert_null(strstr(raw, acct[k].id));
+	}
 	json_t *tl = json_object_get(v, "timeline");
 	if (json_array_size(tl) != changes + 1)
 		print_error("timeline after %zu changes: %s\n", changes, dump(tl));
@@ -2448,6 +2500,10 @@ static void test_disabled_users(void **state)
 	assert_true(db_int("SELECT count(*) FROM org_key_copies WHERE user_id = ?", acct[SUPC].id,
 	                   NULL) > 0);
 	json_decref(case_of(p, INV2));
+	char rid[80];
+	struct response r;
+	request_identity(p, INV2, rid, sizeof rid);
+	assert_true(rid[0] != '\0');
 	disable(INV2);
 	assert_int_equal(db_int(q, acct[INV2].id, NULL), 0);
 	refused("GET", p, NULL, INV2, NULL, 401, "unauthenticated", NULL);
@@ -2465,6 +2521,28 @@ static void test_disabled_users(void **state)
 	refused("PATCH", p, NULL, SUPA, b, 400, "invalid_field", "assignee");
 	free(b);
 	grant(p, SUPA, INV2, 409, "grant_refused");
+	/* approving the request of a disabled user seals nothing to them */
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/staff/identity-requests/%s", rid);
+	req("POST", path, as(SUPA), "{\"decision\":\"approve\",\"reason\":\"Terlambat.\"}", &r);
+	if (r.status == 200)
+		print_error("the request of a disabled user was approved: %s\n", r.body);
+	assert_true(r.status >= 400 && r.status < 500);
+	response_free(&r);
+	assert_int_equal(db_int(q, acct[INV2].id, NULL), 0);
+	/* the organisation key was rotated; the sessions of supa and supb re-seal the old reports
+	 * to the new one, never the report that excludes supb, and nothing reaches supb */
+	json_decref(get_json(as(SUPA), "/api/v1/staff/me"));
+	json_decref(get_json(as(SUPB), "/api/v1/staff/me"));
+	json_decref(get_json(as(SUPA), "/api/v1/staff/me"));
+	assert_int_equal(db_int("SELECT count(*) FROM report_keys WHERE report_id = ? AND "
+	                        "(holder_kind = 'org' OR holder = ?)", E->id, acct[SUPB].id, NULL),
+	                 0);
+	assert_int_equal(db_int("SELECT count(*) FROM reports WHERE id = ? AND org_key_id IS NOT NULL "
+	                        "AND org_key_id <> ''", E->id, NULL),
+	                 0);
+	refused("GET", E, NULL, SUPB, NULL, 404, "not_found", NULL);
+	json_decref(case_of(E, SUPA));
 	/* the rest still read */
 	json_decref(case_of(p, SUPB));
 	json_decref(case_of(p, INV));
@@ -2482,6 +2560,7 @@ int main(void)
 		cmocka_unit_test(test_case_view),
 		cmocka_unit_test(test_evidence_download),
 		cmocka_unit_test(test_evidence_jpeg),
+		cmocka_unit_test(test_evidence_added_later),
 		cmocka_unit_test(test_status_transitions),
 		cmocka_unit_test_teardown(test_deadlines, restore_deadlines),
 		cmocka_unit_test(test_assignment),
