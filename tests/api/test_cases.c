@@ -1623,6 +1623,41 @@ static void test_evidence_added_later(void **state)
 	free(png);
 }
 
+/* A database writer who drops the last chunk and shortens the file's row to match: the
+ * stream's final tag is missing, so the download must fail (SECURITY.md "Files"; threat 3). */
+static void test_evidence_truncated(void **state)
+{
+	(void)state;
+	need_fixtures();
+	size_t len;
+	unsigned char *png = make_png(200 * 1024, &len);
+	const struct mpart f[] = { { .name = "evidence", .filename = "potong.png",
+	                             .type = "image/png", .data = png, .len = len } };
+	struct rep *p = submit(&(struct sub){ .files = f, .nfiles = 1 });
+	char fid[80];
+	db_file_id(p, 0, fid, sizeof fid);
+	long long chunks = db_int("SELECT chunks FROM files WHERE id = ?", fid, NULL);
+	assert_true(chunks >= 3);
+	assert_int_equal(db_int("SELECT count(*) FROM file_chunks WHERE file_id = ?", fid, NULL),
+	                 chunks);
+	db_run("DELETE FROM file_chunks WHERE file_id = ? AND seq = (SELECT max(seq) FROM "
+	       "file_chunks WHERE file_id = ?1)", fid, NULL);
+	db_run("UPDATE files SET chunks = chunks - 1, size = (chunks - 1) * 65536 WHERE id = ?", fid,
+	       NULL);
+	size_t cut = (size_t)(chunks - 1) * 65536;
+	struct response r;
+	download(p, fid, INV, &r);
+	bool clean = r.status == 200 && r.curl_code == 0;
+	if (clean)
+		print_error("a file without its final chunk came back as a clean 200 of %zu bytes "
+		            "(%zu sent at submission; %s)\n", r.body_len, len,
+		            r.body_len == cut && !memcmp(r.body, png, cut) ? "its first bytes, truncated"
+		                                                         : "other bytes");
+	assert_false(clean);
+	response_free(&r);
+	free(png);
+}
+
 /* JPEG kept as uploaded (keep_metadata) comes back byte for byte. A baseline 8x8 grey JPEG
  * written by hand: SOI, DQT, SOF0, DHT (DC, AC), SOS with one all-zero block, EOI. */
 static void test_evidence_jpeg(void **state)
@@ -2561,6 +2596,7 @@ int main(void)
 		cmocka_unit_test(test_evidence_download),
 		cmocka_unit_test(test_evidence_jpeg),
 		cmocka_unit_test(test_evidence_added_later),
+		cmocka_unit_test(test_evidence_truncated),
 		cmocka_unit_test(test_status_transitions),
 		cmocka_unit_test_teardown(test_deadlines, restore_deadlines),
 		cmocka_unit_test(test_assignment),
