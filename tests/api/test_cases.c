@@ -2251,11 +2251,41 @@ static void test_identity_requests(void **state)
 	expect_err(&r, 404, "not_found", NULL);
 	response_free(&r);
 	check_disclosed(d, INV, false);
+	/* the list pages like every list (API.md "Pagination") */
+	json_t *all = get_json(as(SUPA), "/api/v1/staff/identity-requests?per_page=200");
+	json_int_t total = json_integer_value(json_object_get(all, "total"));
+	assert_true(total >= 5);
+	assert_int_equal(json_array_size(json_object_get(all, "items")), (size_t)total);
+	json_decref(all);
+	json_t *pg = get_json(as(SUPA), "/api/v1/staff/identity-requests?per_page=2&page=2");
+	bool paged = json_integer_value(json_object_get(pg, "total")) == total &&
+	             json_integer_value(json_object_get(pg, "page")) == 2 &&
+	             json_integer_value(json_object_get(pg, "per_page")) == 2 &&
+	             json_array_size(json_object_get(pg, "items")) == 2;
+	if (!paged)
+		print_error("?per_page=2&page=2 of %lld requests: total %s, page %s, per_page %s, %zu "
+		            "items\n", (long long)total, dump(json_object_get(pg, "total")),
+		            dump(json_object_get(pg, "page")), dump(json_object_get(pg, "per_page")),
+		            json_array_size(json_object_get(pg, "items")));
+	json_decref(pg);
+	http_get_as(&srv, as(SUPA), "/api/v1/staff/identity-requests?per_page=201", &r);
+	long too_many = r.status;
+	if (too_many != 400)
+		print_error("?per_page=201 on the identity requests: HTTP %ld\n", too_many);
+	response_free(&r);
 	/* API.md: {"decision","reason"}, the reason not optional (optional fields carry a "?") */
 	req("POST", path, as(SUPA), "{\"decision\":\"deny\"}", &r);
-	expect_err(&r, 400, "missing_field", "reason");
+	json_t *e = json_object_get(r.json, "error");
+	bool reason_needed = r.status == 400 &&
+	                     !strcmp(str_or(sget(e, "code"), ""), "missing_field") &&
+	                     !strcmp(str_or(sget(e, "field"), ""), "reason");
+	if (!reason_needed)
+		print_error("a decision without a reason: HTTP %ld %.300s\n", r.status, r.body);
 	response_free(&r);
 	free(rid);
+	assert_true(paged);
+	assert_int_equal(too_many, 400);
+	assert_true(reason_needed);
 }
 
 /* What reporters and staff typed in this suite: never in the audit trail, the data directory
