@@ -702,7 +702,7 @@ static const char *canonical_code(long status)
 	}
 }
 
-/* A new identity request on R by inv1; its id into rid ("" when refused). */
+/* A new identity request on p by who; its id into rid ("" when refused). */
 static void request_identity(const struct rep *p, int who, char *rid, size_t len)
 {
 	struct response r;
@@ -853,6 +853,13 @@ static void test_excluded_supervisor(void **state)
 	                 0);
 	json_t *l = inbox(SUPB, "");
 	assert_null(item_of(l, E->id));
+	json_decref(l);
+	/* the excluded and the late investigator do not list R */
+	l = inbox(INVX, "");
+	assert_null(item_of(l, R->id));
+	json_decref(l);
+	l = inbox(INVL, "");
+	assert_null(item_of(l, R->id));
 	json_decref(l);
 	char q[64];
 	snprintf(q, sizeof q, "q=%s", E->number);
