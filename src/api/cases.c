@@ -22,14 +22,14 @@ static bool open_case(struct request *r, unsigned flags, struct case_ctx *c)
 	return !o.failed;
 }
 
-/* Replies with the case as it is now (after a change), or the outcome that failed. */
-static void reply_case(struct request *r, struct case_ctx *c, struct outcome o)
+/* Replies with the case (opened: a GET), or the outcome that failed. */
+static void reply_case(struct request *r, struct case_ctx *c, struct outcome o, bool opened)
 {
 	if (o.failed) {
 		reply_outcome(r, &o);
 		return;
 	}
-	json_t *view = case_view(r, c);
+	json_t *view = case_view(r, c, opened);
 	if (view)
 		reply_json(r, 200, view);
 }
@@ -39,7 +39,7 @@ void api_cases_get(struct request *r)
 	struct case_ctx c;
 	if (!open_case(r, CASE_READER, &c))
 		return;
-	reply_case(r, &c, OUTCOME_OK);
+	reply_case(r, &c, OUTCOME_OK, true);
 	case_close(&c);
 }
 
@@ -73,7 +73,7 @@ void api_cases_patch(struct request *r)
 	};
 	if (!open_case(r, CASE_READER, &c))
 		return;
-	reply_case(r, &c, case_update(r, &c, &p));
+	reply_case(r, &c, case_update(r, &c, &p), false);
 	case_close(&c);
 }
 
@@ -159,7 +159,7 @@ void api_identity_requests(struct request *r)
 
 const struct jfield api_identity_decide_fields[] = {
 	{ "decision", J_STRING, true, 1, 10 },
-	{ "reason", J_STRING, false, 0, 2000 },
+	{ "reason", J_STRING, true, 1, 2000 },
 	{ NULL },
 };
 
@@ -171,8 +171,8 @@ void api_identity_decide(struct request *r)
 		return;
 	}
 	json_t *item = NULL;
-	struct outcome o = case_identity_decide(r, r->params[0], !strcmp(d, "approve"),
-	                                        r->present[1] ? r->in[1].s : NULL, &item);
+	struct outcome o = case_identity_decide(r, r->params[0], !strcmp(d, "approve"), r->in[1].s,
+	                                        &item);
 	if (o.failed)
 		reply_outcome(r, &o);
 	else

@@ -49,7 +49,8 @@ const struct route routes[] = {
 	{ M_PATCH, "/api/v1/staff/settings", api_settings_patch, WHO_ADMIN | WHO_SUPERVISOR,
 	  BODY_JSON, NULL, 0 },
 
-	/* cases: readers only (404 for anyone else, whatever the reason) */
+	/* cases: the roles may call them (403 otherwise); a caller who cannot read the report
+	 * gets 404, whatever the reason */
 	{ M_GET, "/api/v1/staff/reports", api_cases_list, WHO_READERS, BODY_NONE, NULL, 0 },
 	{ M_GET, "/api/v1/staff/reports/{id}", api_cases_get, WHO_READERS, BODY_NONE, NULL, 0 },
 	{ M_PATCH, "/api/v1/staff/reports/{id}", api_cases_patch, WHO_HANDLERS, BODY_JSON,

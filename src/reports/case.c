@@ -451,7 +451,7 @@ static int opened_tx(struct store *st, void *arg)
 	return rc;
 }
 
-json_t *case_view(struct request *r, struct case_ctx *c)
+json_t *case_view(struct request *r, struct case_ctx *c, bool opened)
 {
 	struct store *st = r->ctx->store;
 	struct store_report *rep = &c->rep;
@@ -480,7 +480,7 @@ json_t *case_view(struct request *r, struct case_ctx *c)
 		rc = st->idreqs_each(st->cls, rep->id, NULL, view_idreq, &reqs);
 	json_t *identity = identity_of(c, reqs.approved_for_user);
 	struct opened o = { r, c, json_is_true(json_object_get(identity, "disclosed")) };
-	if (rc == STORE_OK && content)
+	if (rc == STORE_OK && content && opened && r->method != M_HEAD)
 		rc = store_tx(st, opened_tx, &o);
 	else if (rc == STORE_OK)
 		rc = STORE_ERR;

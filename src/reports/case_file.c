@@ -138,7 +138,7 @@ void case_file_reply(struct request *r, struct case_ctx *c, const char *fid)
 	          crypto_secretstream_xchacha20poly1305_init_pull(d->ss, f.header, key) == 0;
 	sodium_free(key);
 	struct downloaded dl = { r, c };
-	if (ok && store_tx(st, downloaded_tx, &dl) != STORE_OK)
+	if (ok && r->method != M_HEAD && store_tx(st, downloaded_tx, &dl) != STORE_OK)
 		ok = false;
 	if (!ok) {
 		json_decref(meta);

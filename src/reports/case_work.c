@@ -388,6 +388,9 @@ json_t *case_identity_requests(struct request *r)
 		reply_error(r, ERR_INVALID_FIELD, "state");
 		return NULL;
 	}
+	int64_t page, per_page;
+	if (req_pagination(r, &page, &per_page) != 0)
+		return NULL;
 	struct listing l = { r, json_array() };
 	int rc = st->idreqs_each(st->cls, NULL, state && *state ? state : NULL, list_idreq, &l);
 	if (l.open)
@@ -397,9 +400,15 @@ json_t *case_identity_requests(struct request *r)
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return NULL;
 	}
-	return json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)json_array_size(l.items), "page",
-	                 (json_int_t)1, "per_page", (json_int_t)json_array_size(l.items), "items",
-	                 l.items);
+	/* Only the requests this supervisor can open are listed, so the page is cut here (the
+	 * queue is short: requests are rare and decided). */
+	size_t total = json_array_size(l.items), from = (size_t)((page - 1) * per_page);
+	json_t *items = json_array();
+	for (size_t i = from; i < total && i < from + (size_t)per_page; i++)
+		json_array_append(items, json_array_get(l.items, i));
+	json_decref(l.items);
+	return json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)total, "page", (json_int_t)page,
+	                 "per_page", (json_int_t)per_page, "items", items);
 }
 
 /* Supervisors other than the requester who could decide (trusted, not excluded). */

@@ -38,9 +38,11 @@ json_t *case_inbox(struct request *r);
 /* {status: n, …, "overdue": n} over the caller's whole inbox (the inbox page's counts). */
 json_t *case_inbox_counts(struct request *r);
 
-/* The case as API.md describes it. Records the opening (and a disclosed identity) in the audit
- * trail and marks the reporter's messages as seen by the caller. NULL after replying. */
-json_t *case_view(struct request *r, struct case_ctx *c);
+/* The case as API.md describes it, or NULL after replying. `opened`: the caller opens the case
+ * (GET): the opening (and a disclosed identity) is recorded in the audit trail and the
+ * reporter's messages are marked as seen by the caller; false for the case returned after a
+ * change. */
+json_t *case_view(struct request *r, struct case_ctx *c, bool opened);
 
 /* A status change (status and reason set) and/or, for a supervisor, an assignment
  * (set_assignee; assignee NULL to unassign). */
