@@ -2398,6 +2398,39 @@ static void test_audit(void **state)
 	json_decref(v);
 }
 
+/* Everyone's inbox is exactly the reports they hold a key of, whatever plan the store picks
+ * (a reader of every report, of few, of most). */
+static void test_inbox_is_the_keys(void **state)
+{
+	(void)state;
+	need_fixtures();
+	const int who[] = { SUPA, SUPB, INV, INVX, INVL, LEAD, PEND };
+	int bad = 0;
+	for (size_t i = 0; i < sizeof who / sizeof *who; i++) {
+		json_t *l = inbox(who[i], "");
+		long long keys = db_int("SELECT count(*) FROM report_keys WHERE holder = ?",
+		                        acct[who[i]].id, NULL);
+		json_int_t total = json_integer_value(json_object_get(l, "total"));
+		if (total != keys || json_array_size(json_object_get(l, "items")) != (size_t)keys) {
+			print_error("%s: inbox total %lld, %zu items; %lld key rows\n",
+			            acct[who[i]].username, (long long)total,
+			            json_array_size(json_object_get(l, "items")), keys);
+			bad++;
+		}
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(l, "items"), k, v)
+			if (db_int("SELECT count(*) FROM report_keys WHERE report_id = ? AND holder = ?",
+			           str_or(sget(v, "id"), ""), acct[who[i]].id, NULL) != 1) {
+				print_error("%s lists %s without a key of it\n", acct[who[i]].username,
+				            sget(v, "number"));
+				bad++;
+			}
+		json_decref(l);
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* ---- two people acting at once: one wins ---- */
 
 #define RACERS 6
@@ -2642,6 +2675,7 @@ int main(void)
 		cmocka_unit_test(test_identity_requests),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_concurrent_acts),
+		cmocka_unit_test(test_inbox_is_the_keys),
 		cmocka_unit_test(test_http_conventions),
 		cmocka_unit_test(test_staff_texts_at_rest),
 		cmocka_unit_test(test_disabled_users),
