@@ -65,7 +65,7 @@ build/test/libpeluit.a: $(TEST_OBJ)
 build/test/peluit: build/test/obj/main.o build/test/libpeluit.a
 	$(CC) $(SAN) -pie -o $@ $^ $(PKG_LIBS) -lpthread
 
-build/test/unit/%: tests/unit/%.c build/test/libpeluit.a
+build/test/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/test/libpeluit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -o $@ $< build/test/libpeluit.a $(PKG_LIBS) -lcmocka -lpthread
 
@@ -75,7 +75,7 @@ build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3) -lcmocka -lpthread
 
 # libFuzzer targets over the real parsers (src/media), with seed corpora in fuzz/corpus/.
-build/fuzz/%: fuzz/%_fuzz.c $(wildcard src/media/*.c) $(wildcard src/media/*.h)
+build/fuzz/%: fuzz/%_fuzz.c fuzz/filter_run.h $(wildcard src/media/*.c) $(wildcard src/media/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c)
