@@ -2,7 +2,7 @@
 # The first thing `run` and `test` do is install what is missing (scripts/install-deps).
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode
+PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode libzip
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -78,7 +78,8 @@ build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 build/fuzz/%: fuzz/%_fuzz.c fuzz/filter_run.h $(wildcard src/media/*.c) $(wildcard src/media/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c)
+	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c) \
+	  $(shell pkg-config --cflags --libs libzip)
 
 fuzz: $(FUZZ)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-tests fuzz
