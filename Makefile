@@ -103,5 +103,11 @@ test-fuzz: $(FUZZ)
 bench: build/peluit
 	bench/http.sh
 
+# The metadata-removal filters over one file (bench/scrub.sh; also handy by hand).
+build/bench/scrub: bench/scrub.c $(wildcard src/media/*.c) $(wildcard src/media/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -g $(INCS) -o $@ $< $(wildcard src/media/*.c) \
+	  $(shell pkg-config --cflags --libs libzip)
+
 clean:
 	rm -rf build tests/e2e/artifacts
