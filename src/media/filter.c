@@ -63,7 +63,6 @@ void mf_zeros(struct media_filter *f, size_t n)
 void mf_collect(struct media_filter *f, size_t want)
 {
 	f->have = 0;
-	f->may_end = false;
 	mf_more(f, want);
 }
 
@@ -75,6 +74,7 @@ void mf_more(struct media_filter *f, size_t want)
 	}
 	f->want = want;
 	f->mode = MF_COLLECT;
+	f->may_end = false; /* a header is being read: ending inside it is not a proper end */
 }
 
 void mf_run(struct media_filter *f, uint64_t n, enum mf_run kind)
@@ -221,8 +221,11 @@ int media_filter_finish(struct media_filter *f, media_emit emit, void *arg)
 	process(f, NULL, 0);
 	if (f->mode == MF_SCAN && f->scan)
 		f->scan(f, NULL, 0); /* lets it emit what it held back, and end */
-	if (f->mode == MF_COLLECT && f->may_end && f->have == 0 && !f->run)
-		mf_end(f); /* between two top-level blocks: a proper end */
+	if (f->mode == MF_COLLECT && f->may_end && !f->run) { /* between two top-level blocks */
+		if (f->have && !f->hold_meta) /* less than a header: nothing it could hide */
+			mf_emit(f, f->buf, f->have);
+		mf_end(f);
+	}
 	if (f->have && !f->hold_meta)
 		mf_emit(f, f->buf, f->have);
 	if (f->mode != MF_TAIL || f->run)

@@ -128,7 +128,8 @@ struct media_filter {
 	bool failed;    /* emit failed */
 	bool done;      /* the proper end was reached */
 	bool raw;       /* fell back to passing through (or, set alone, saw what it could not clean) */
-	bool may_end;   /* collecting from a boundary where the input may properly end */
+	bool may_end;   /* set after mf_collect: the input may properly end here, even part way
+	                 * into the header being gathered (fewer bytes than a header hide nothing) */
 	void *heap;     /* a format's own allocation of heap_cap bytes, wiped and freed with the filter */
 	size_t heap_cap;
 	unsigned removed;
