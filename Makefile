@@ -2,7 +2,7 @@
 # The first thing `run` and `test` do is install what is missing (scripts/install-deps).
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq inih liboath libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
