@@ -181,6 +181,17 @@ static PGconn *connect_db(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db, quiet, NULL);
+	/* A writer waits for the lock as long as SQLite's busy timeout (then STORE_RETRY); a
+	 * server that hangs inside a transaction loses it, and the lock, after a minute. */
+	PGresult *r = PQexec(db, "SET lock_timeout = '5s'; "
+	                         "SET idle_in_transaction_session_timeout = '60s'");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok) {
+		snprintf(err, errlen, "postgresql: could not configure the connection");
+		PQfinish(db);
+		return NULL;
+	}
 	return db;
 }
 
