@@ -7,6 +7,7 @@
  * on it). Migrations numbered in the table peluit_schema. */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,7 +238,7 @@ static int rc_of(const PGresult *r, const char *sql)
 }
 
 /* The number of the cached statement for `sql`, prepared on first use; -1 when preparing
- * failed (*fail gets the failed result, or NULL). */
+ * failed (*fail gets the failed result), -2 when the cache is full (logged once). */
 static int prepared(struct conn *c, const char *sql, PGresult **fail)
 {
 	*fail = NULL;
@@ -245,8 +246,10 @@ static int prepared(struct conn *c, const char *sql, PGresult **fail)
 		if (c->sql[i] == sql)
 			return i;
 	if (c->ncache == STMT_CACHE) {
-		log_error("store: postgresql: statement cache full; raise STMT_CACHE");
-		return -1;
+		static atomic_bool said;
+		if (!atomic_exchange(&said, true))
+			log_error("store: postgresql: statement cache full; raise STMT_CACHE");
+		return -2;
 	}
 	char name[16];
 	snprintf(name, sizeof name, "s%d", c->ncache);
@@ -277,14 +280,13 @@ static int query(struct pg *q, const char *sql, const struct params *p, bool cac
 		if (!c)
 			return STORE_ERR;
 		PGresult *r = NULL;
-		if (!cached) {
-			r = PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 1);
-		} else {
+		int i = cached ? prepared(c, sql, &r) : -2;
+		if (i >= 0) {
 			char name[16];
-			int i = prepared(c, sql, &r);
 			snprintf(name, sizeof name, "s%d", i);
-			if (i >= 0)
-				r = PQexecPrepared(c->db, name, p->n, p->v, p->len, p->fmt, 1);
+			r = PQexecPrepared(c->db, name, p->n, p->v, p->len, p->fmt, 1);
+		} else if (i == -2) {
+			r = PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 1);
 		}
 		if (PQstatus(c->db) != CONNECTION_OK) {
 			PQclear(r);
