@@ -10,7 +10,8 @@
 #   2 servers             unpinned
 #   1 server  on 1 core   taskset -c 0
 #   2 servers on 2 cores  taskset -c 0 and -c 1 (one core each: what adding a machine adds)
-# PostgreSQL and the load clients are never pinned. A submission's cost is mostly the
+# PostgreSQL and the load clients are never pinned. The raw Argon2id rate of the machine,
+# before and after, says what the submissions could reach at that moment. A submission's cost is mostly the
 # receipt's Argon2id (64 MiB, opslimit 3), on the server's own cores; the database does one
 # short serialized write transaction per report.
 #
@@ -54,6 +55,13 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
 cc -O2 -pthread -o "$TMP/loadc" bench/loadc.c || die "could not build bench/loadc.c"
+cc -O2 -pthread -o "$TMP/argon2_rate" bench/argon2_rate.c -lsodium ||
+	die "could not build bench/argon2_rate.c (is libsodium-dev installed?)"
+# The receipt's Argon2id (opslimit 3, 64 MiB) on every core, 5 hashes per thread: what the
+# machine can do at all at this moment (bench/intake.sh compares the same way).
+raw() {
+	"$TMP/argon2_rate" "$(nproc)" 5 3 $((64 << 20)) | sed -n 's/.*\brate=\([0-9.]*\).*/\1/p'
+}
 chmod 711 "$TMP"   # as root the cluster runs as postgres, which must reach $TMP/pg
 URL=$(scripts/pg-cluster start "$PGDIR") || die "could not start PostgreSQL"
 psql -q "$URL/postgres" -c "CREATE DATABASE bench" >/dev/null
@@ -121,11 +129,13 @@ run() {
 
 echo "submissions/s, $CLIENTS clients per server, ${DURATION}s x $ROUNDS rounds, $(nproc) cores," \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "raw Argon2id before: $(raw) hashes/s"
 DATA=$TMP/sqlite run "1 server on SQLite" 1
 run "1 server" 1
 run "2 servers" 2
 run "1 server, 1 core" 1 0
 if [ "$(nproc)" -ge 2 ]; then run "2 servers, 1 core each" 2 0 1; fi
+echo "raw Argon2id after: $(raw) hashes/s"
 views() {   # views LABEL SERVERS
 	local label=$1 servers=$2 i rate=0
 	for ((i = 0; i < servers; i++)); do start_server "$i"; done
