@@ -242,6 +242,47 @@ static void test_two_servers_write(void **state)
 	assert_int_equal(seq, T * N);
 }
 
+/* The PostgreSQL migrations make the same tables and columns as the SQLite ones (those
+ * store_tables lists; test_store_tables holds SQLite to it), plus only the identity columns
+ * that keep the order of arrival. */
+static void test_same_schema_as_sqlite(void **state)
+{
+	(void)state;
+	char url[400];
+	snprintf(url, sizeof url, "%s/%s", base, dbname);
+	PGconn *c = PQconnectdb(url);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, "SELECT table_name, column_name, is_identity FROM "
+	                        "information_schema.columns WHERE table_schema = 'public' AND "
+	                        "table_name <> 'peluit_schema'");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	int per_table[64] = { 0 };
+	assert_true(store_tables_count <= 64);
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *t = PQgetvalue(r, i, 0), *col = PQgetvalue(r, i, 1);
+		size_t k = 0;
+		while (k < store_tables_count && strcmp(store_tables[k].name, t) != 0)
+			k++;
+		if (k == store_tables_count)
+			print_error("table %s is not in store_tables\n", t);
+		assert_true(k < store_tables_count);
+		if (!strcmp(PQgetvalue(r, i, 2), "YES"))
+			continue; /* arrival order */
+		char pat[80];
+		snprintf(pat, sizeof pat, ", %s,", col);
+		char cols[600];
+		snprintf(cols, sizeof cols, ", %s,", store_tables[k].cols);
+		if (!strstr(cols, pat))
+			print_error("column %s.%s is not in store_tables\n", t, col);
+		assert_non_null(strstr(cols, pat));
+		per_table[k]++;
+	}
+	for (size_t k = 0; k < store_tables_count; k++)
+		assert_int_equal(per_table[k], store_tables[k].ncols);
+	PQclear(r);
+	PQfinish(c);
+}
+
 int main(void)
 {
 	const char *b = getenv("PELUIT_TEST_PG");
@@ -251,6 +292,7 @@ int main(void)
 	}
 	snprintf(base, sizeof base, "%s", b);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_schema_as_sqlite),
 		cmocka_unit_test(test_rows_and_codes),
 		cmocka_unit_test(test_file_chunks),
 		cmocka_unit_test(test_two_servers_write),
