@@ -2,7 +2,7 @@
 # The first thing `run` and `test` do is install what is missing (scripts/install-deps).
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode libzip
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq inih liboath libqrencode libzip
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -72,7 +72,7 @@ build/test/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/test/libpelui
 build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -Itests/api -o $@ $< tests/api/harness.c \
-	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3) -lcmocka -lpthread
+	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3 libpq) -lcmocka -lpthread
 
 # libFuzzer targets over the real parsers (src/media), with seed corpora in fuzz/corpus/.
 build/fuzz/%: fuzz/%_fuzz.c fuzz/filter_run.h $(wildcard src/media/*.c) $(wildcard src/media/*.h)
@@ -93,7 +93,7 @@ test: deps
 
 test-unit: $(UNIT)
 	@scripts/run-tests unit
-test-api: build/test/peluit $(API)
+test-api: build/test/peluit $(API) build/test/unit/test_pg_store
 	@scripts/run-tests api
 test-e2e: build/test/peluit
 	@scripts/run-tests e2e

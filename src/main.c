@@ -11,6 +11,7 @@ static const struct command commands[] = {
 	{ "user add", cmd_user_add, "create a staff account" },
 	{ "user list", cmd_user_list, "list the staff accounts" },
 	{ "audit verify", cmd_audit_verify, "check every link and signature of the audit trail" },
+	{ "migrate", cmd_migrate, "copy a whole instance into an empty database (SQLite to PostgreSQL)" },
 };
 
 static void usage(FILE *out)

@@ -50,5 +50,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_user_add(int argc, char **argv);
 int cmd_user_list(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "core/assets.h"
 #include "core/log.h"
+#include "store/backend.h"
 #include "store/store.h"
 
 #define STMT_CACHE 160
@@ -190,31 +191,6 @@ static void copy_blob(void *dst, size_t len, sqlite3_stmt *st, int col)
 
 /* ---- schema ---- */
 
-static int latest_version(void)
-{
-	int v = 0;
-	char name[64];
-	for (;;) {
-		snprintf(name, sizeof name, "sqlite/%03d_", v + 1);
-		bool found = false;
-		for (size_t i = 0; i < assets_count && !found; i++)
-			found = strncmp(assets[i].name, name, strlen(name)) == 0;
-		if (!found)
-			return v;
-		v++;
-	}
-}
-
-static const struct asset *migration(int version)
-{
-	char name[64];
-	snprintf(name, sizeof name, "sqlite/%03d_", version);
-	for (size_t i = 0; i < assets_count; i++)
-		if (strncmp(assets[i].name, name, strlen(name)) == 0)
-			return &assets[i];
-	return NULL;
-}
-
 static int user_version(struct sq *q, int *v)
 {
 	sqlite3_stmt *st = stmt(q, "PRAGMA user_version");
@@ -233,9 +209,9 @@ static int sq_migrate(void *cls, int *from, int *to)
 	if (!c || user_version(q, &have) != STORE_OK)
 		return STORE_ERR;
 	*from = have;
-	int want = latest_version();
+	int want = store_migration_latest("sqlite");
 	for (int v = have + 1; v <= want; v++) {
-		const struct asset *m = migration(v);
+		const struct asset *m = store_migration("sqlite", v);
 		char set[64];
 		snprintf(set, sizeof set, "PRAGMA user_version = %d;", v);
 		if (exec(c->db, "BEGIN IMMEDIATE") != SQLITE_OK)
@@ -254,7 +230,7 @@ static int sq_migrate(void *cls, int *from, int *to)
 
 static int sq_schema_check(void *cls, int *have, int *want)
 {
-	*want = latest_version();
+	*want = store_migration_latest("sqlite");
 	if (user_version(cls, have) != STORE_OK)
 		return STORE_ERR;
 	return *have == *want ? STORE_OK : STORE_ERR;
@@ -1904,6 +1880,74 @@ static void sq_optimize(void *cls)
 		log_error("sqlite: ANALYZE failed");
 }
 
+/* ---- whole-instance copy (the source side) ---- */
+
+/* Built SQL for a table of store_tables (its rows, or their count), prepared for this call. */
+static sqlite3_stmt *table_stmt(struct sq *q, bool count, const struct store_table *t)
+{
+	struct conn *c = conn_get(q);
+	char sql[1024];
+	sqlite3_stmt *st = NULL;
+	if (count)
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t->name);
+	else
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY rowid", t->cols, t->name);
+	if (c && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		log_error("sqlite: prepare: %s", sqlite3_errmsg(c->db));
+	return st;
+}
+
+/* In rowid order: the order of arrival, which the target's own ids then keep. */
+static int sq_table_each(void *cls, const struct store_table *t, store_row_cb cb, void *arg)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = table_stmt(q, false, t);
+	struct store_value row[32];
+	if (!st || t->ncols > 32) {
+		sqlite3_finalize(st);
+		return STORE_ERR;
+	}
+	int rc, r = STORE_OK;
+	while (r == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < t->ncols; i++) {
+			struct store_value *v = &row[i];
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				*v = (struct store_value){ .type = STORE_V_INT, .i = sqlite3_column_int64(st, i) };
+				break;
+			case SQLITE_TEXT:
+				v->type = STORE_V_TEXT;
+				v->p = sqlite3_column_text(st, i);
+				v->len = (size_t)sqlite3_column_bytes(st, i);
+				break;
+			case SQLITE_BLOB:
+				v->type = STORE_V_BLOB;
+				v->p = sqlite3_column_blob(st, i);
+				v->len = (size_t)sqlite3_column_bytes(st, i);
+				break;
+			default:
+				*v = (struct store_value){ .type = STORE_V_NULL };
+			}
+		}
+		r = cb(arg, row);
+	}
+	if (r == STORE_OK && rc != SQLITE_DONE)
+		r = rc_of(q, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int sq_table_count(void *cls, const struct store_table *t, int64_t *n)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = table_stmt(q, true, t);
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int r = rc == SQLITE_ROW ? STORE_OK : rc_of(q, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -2016,6 +2060,8 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.file_chunk_get = sq_file_chunk_get,
 		.audit_subject_each = sq_audit_subject_each,
 		.optimize = sq_optimize,
+		.table_each = sq_table_each,
+		.table_count = sq_table_count,
 		.close = sq_close,
 	};
 	return &q->store;

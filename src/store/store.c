@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/assets.h"
+#include "store/backend.h"
 #include "store/store.h"
 
 struct store *store_open(const char *url, const char *data_dir, bool create,
@@ -19,7 +21,10 @@ struct store *store_open(const char *url, const char *data_dir, bool create,
 	}
 	if (strncmp(url, "sqlite:", 7) == 0 && url[7] != '\0')
 		return store_sqlite_open(url + 7, create, err, errlen);
-	snprintf(err, errlen, "unsupported database URL (use sqlite:PATH, or leave it empty)");
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return store_pg_open(url, err, errlen);
+	snprintf(err, errlen, "unsupported database URL (use sqlite:PATH, postgresql://…, or leave "
+	                      "it empty)");
 	return NULL;
 }
 
@@ -53,3 +58,50 @@ int store_tx(struct store *s, int (*fn)(struct store *s, void *arg), void *arg)
 	log_error("store: transaction still busy after %d attempts", ATTEMPTS);
 	return STORE_RETRY;
 }
+
+const struct asset *store_migration(const char *dir, int version)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%s/%03d_", dir, version);
+	for (size_t i = 0; i < assets_count; i++)
+		if (strncmp(assets[i].name, name, strlen(name)) == 0)
+			return &assets[i];
+	return NULL;
+}
+
+int store_migration_latest(const char *dir)
+{
+	int v = 0;
+	while (store_migration(dir, v + 1))
+		v++;
+	return v;
+}
+
+#define T(name, cols, n) { name, cols, n }
+const struct store_table store_tables[] = {
+	T("users", "id, username, name, role, confirmed, disabled, created_at, pw_salt, pw_version, "
+	           "pw_verifier, created_by, refused, enc_pk, sign_pk, sk_pw, sk_rec, cert_signer, "
+	           "cert_at, cert_sig, totp_sealed, totp_pending, activation_hash, activation_expires",
+	  23),
+	T("sessions", "lookup, user_id, created_at, last_seen, expires_at, secrets", 6),
+	T("org_keys", "id, pk, created_at, retired_at", 4),
+	T("org_key_copies", "org_key_id, user_id, sealed", 3),
+	T("settings", "key, value", 2),
+	T("reports", "id, number, category, kecamatan, status, created_on, ack_due, due, acked_on, "
+	             "closed_on, assignee, receipt_lookup, reporter_keys, content, identity, "
+	             "exclusions, org_key_id, files, unread", 19),
+	T("report_keys", "report_id, holder, holder_kind, k_report, k_notes, k_identity, how, since",
+	  8),
+	T("messages", "id, report_id, author, author_id, at, seq, body", 7),
+	T("files", "id, report_id, staged_at, added_at, added_by, size, chunks, stream_key, header, "
+	           "meta", 10),
+	T("file_chunks", "file_id, seq, data", 3),
+	T("report_events", "id, report_id, seq, at, status, actor_id, reason, internal", 8),
+	T("reporter_sessions", "lookup, report_id, last_seen, secrets", 4),
+	T("case_numbers", "year, last", 2),
+	T("audit", "seq, at, actor_id, actor, action, subject, detail, prev, hash", 9),
+	T("audit_sigs", "seq, signer_id, signed_at, sig", 4),
+	T("audit_pending", "action, subject", 2),
+};
+#undef T
+const size_t store_tables_count = sizeof store_tables / sizeof *store_tables;

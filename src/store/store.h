@@ -7,7 +7,8 @@
  * already logged by the backend).
  *
  * Connections are per thread and opened on first use, so any thread may call any function.
- * Calls outside store_tx() run in autocommit mode. */
+ * Calls outside store_tx() run in autocommit mode. A backend whose database went away answers
+ * STORE_ERR meanwhile and reconnects by itself (PostgreSQL). */
 #ifndef PELUIT_STORE_H
 #define PELUIT_STORE_H
 
@@ -251,9 +252,29 @@ typedef int (*store_audit_cb)(void *arg, const struct store_audit *e);
 typedef int (*store_audit_sig_cb)(void *arg, const struct store_audit_sig *s);
 typedef int (*store_pending_cb)(void *arg, const char *action, const char *subject);
 
+/* Copying a whole instance (peluit migrate): every table, parents before children, with the
+ * columns to copy (ids that only keep the order of arrival are left out: rows are copied in
+ * that order). A table added by a migration must be added here too. */
+struct store_table {
+	const char *name;
+	const char *cols; /* "a, b, c" */
+	int ncols;
+};
+extern const struct store_table store_tables[];
+extern const size_t store_tables_count;
+
+struct store_value {
+	enum { STORE_V_NULL, STORE_V_INT, STORE_V_TEXT, STORE_V_BLOB } type;
+	int64_t i;
+	const void *p; /* TEXT (NUL-terminated) and BLOB */
+	size_t len;
+};
+/* One row, t->ncols values; non-zero stops the walk (and is returned). */
+typedef int (*store_row_cb)(void *arg, const struct store_value *row);
+
 struct store {
 	void *cls;
-	const char *backend; /* "sqlite" */
+	const char *backend; /* "sqlite" or "postgresql" */
 
 	/* Applies the numbered migrations that are missing. *from, *to: versions before, after. */
 	int (*migrate)(void *cls, int *from, int *to);
@@ -414,11 +435,19 @@ struct store {
 	 * does it by itself. serve calls it at start and hourly. */
 	void (*optimize)(void *cls);
 
+	/* Whole-instance copy: each row of a table in the order of arrival (one row in memory
+	 * at a time), a row's insertion, and a table's row count. NULL where a backend cannot be
+	 * the source (table_each) or the target (table_insert). */
+	int (*table_each)(void *cls, const struct store_table *t, store_row_cb cb, void *arg);
+	int (*table_insert)(void *cls, const struct store_table *t, const struct store_value *row);
+	int (*table_count)(void *cls, const struct store_table *t, int64_t *n);
+
 	/* Closes the calling thread's connection and frees the store. */
 	void (*close)(struct store *s);
 };
 
-/* Opens the store named by `url` ("" = SQLite at DATA_DIR/peluit.db; "sqlite:PATH").
+/* Opens the store named by `url` ("" = SQLite at DATA_DIR/peluit.db; "sqlite:PATH";
+ * "postgresql://…" or "postgres://…", a libpq connection URI).
  * `create`: whether a missing database may be created (init) or is an error (serve).
  * Returns NULL with err set. */
 struct store *store_open(const char *url, const char *data_dir, bool create,
@@ -438,5 +467,7 @@ int store_tx_staging(struct store *s, int (*fn)(struct store *s, void *arg), voi
 
 /* Backends. */
 struct store *store_sqlite_open(const char *path, bool create, char *err, size_t errlen);
+/* The database must exist; `create` does not apply (init applies the migrations). */
+struct store *store_pg_open(const char *url, char *err, size_t errlen);
 
 #endif

@@ -26,6 +26,8 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #define START_TIMEOUT_S 20.0
 #define STOP_TIMEOUT_S 15.0
@@ -266,6 +268,153 @@ static int await_ready(struct server *s)
 	}
 }
 
+/* ---- the database ---- */
+
+const char *db_pg_base(void)
+{
+	const char *b = getenv("PELUIT_TEST_PG");
+	return b && *b ? b : NULL;
+}
+
+const char *db_dir(const struct server *s)
+{
+	const char *d = getenv("PELUIT_TEST_PG_DIR");
+	return s->db[0] && d && *d ? d : s->data;
+}
+
+/* A connection to database `name` of the test cluster, or NULL (printed). */
+static PGconn *pg_connect(const char *name)
+{
+	char url[512];
+	snprintf(url, sizeof url, "%s/%s", db_pg_base(), name);
+	PGconn *c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "harness: %s: %s", url, PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+int db_pg_admin(const char *name, bool create)
+{
+	PGconn *c = pg_connect("postgres");
+	if (!c)
+		return -1;
+	char sql[160];
+	snprintf(sql, sizeof sql, create ? "CREATE DATABASE \"%s\"" :
+	         "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", name);
+	PGresult *r = PQexec(c, sql);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+	if (rc)
+		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+/* With $PELUIT_TEST_PG: a fresh database for s, named in its data directory's peluit.conf. */
+static int db_attach(struct server *s)
+{
+	if (!db_pg_base())
+		return 0;
+	char name[sizeof s->db], conf[160], line[600];
+	snprintf(name, sizeof name, "t_%s", strrchr(s->root, '-') + 1);
+	if (db_pg_admin(name, true) != 0)
+		return -1;
+	snprintf(s->db, sizeof s->db, "%s", name);
+	snprintf(conf, sizeof conf, "%s/peluit.conf", s->data);
+	snprintf(line, sizeof line, "db = %s/%s", db_pg_base(), name);
+	return write_secret_file(conf, line);
+}
+
+/* Drops the server's database (if any) and removes its temp dir. */
+static void server_remove(struct server *s)
+{
+	if (s->db[0]) {
+		db_pg_admin(s->db, false);
+		s->db[0] = '\0';
+	}
+	remove_tree(s->root);
+	s->root[0] = '\0';
+}
+
+/* Runs sql on the server's database with an optional text parameter ($1). For each row, cb
+ * (optional) gets the first two columns; the first column of the first row goes to *first. 
+ * Returns the rows changed (statements) or returned (queries). */
+static long long db_do(const struct server *s, const char *sql, const char *param,
+                       void (*cb)(void *, const char *, const char *), void *arg,
+                       long long *first)
+{
+	long long n = 0;
+	if (s->db[0]) {
+		PGconn *c = pg_connect(s->db);
+		assert_non_null(c);
+		PGresult *r = PQexecParams(c, sql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(r);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+			print_error("%s: %s", sql, PQerrorMessage(c));
+		assert_true(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
+		if (st == PGRES_COMMAND_OK)
+			n = atoll(PQcmdTuples(r));
+		for (int i = 0; st == PGRES_TUPLES_OK && i < PQntuples(r); i++, n++) {
+			if (i == 0 && first)
+				*first = atoll(PQgetvalue(r, 0, 0));
+			if (cb)
+				cb(arg, PQgetvalue(r, i, 0), PQnfields(r) > 1 ? PQgetvalue(r, i, 1) : "");
+		}
+		PQclear(r);
+		PQfinish(c);
+		return n;
+	}
+	char path[160];
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+	snprintf(path, sizeof path, "%s/peluit.db", s->data);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		print_error("%s: %s (the schema changed?)\n", sql, sqlite3_errmsg(db));
+	assert_int_equal(rc, SQLITE_OK);
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == 0 && first)
+			*first = sqlite3_column_int64(st, 0);
+		if (cb)
+			cb(arg, (const char *)sqlite3_column_text(st, 0),
+			   sqlite3_column_count(st) > 1 ? (const char *)sqlite3_column_text(st, 1) : "");
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		print_error("%s: %s\n", sql, sqlite3_errmsg(db));
+	assert_int_equal(rc, SQLITE_DONE);
+	if (sqlite3_column_count(st) == 0)
+		n = sqlite3_changes(db);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+long long db_value(const struct server *s, const char *sql)
+{
+	long long v = 0;
+	assert_true(db_do(s, sql, NULL, NULL, NULL, &v) > 0);
+	return v;
+}
+
+long long db_run(const struct server *s, const char *sql)
+{
+	return db_do(s, sql, NULL, NULL, NULL, NULL);
+}
+
+void db_rows(const struct server *s, const char *sql, const char *param,
+             void (*cb)(void *arg, const char *a, const char *b), void *arg)
+{
+	db_do(s, sql, param, cb, arg, NULL);
+}
+
 int server_start(struct server *s, const struct user_spec *users, size_t n_users)
 {
 	memset(s, 0, sizeof *s);
@@ -289,6 +438,8 @@ int server_start(struct server *s, const struct user_spec *users, size_t n_users
 		fprintf(stderr, "harness: mkdir %s: %s\n", s->data, strerror(errno));
 		goto fail;
 	}
+	if (db_attach(s) != 0)
+		goto fail;
 
 	char *init_argv[] = { (char *)bin, "init", "--data", s->data, NULL };
 	int st = run_cmd(init_argv, cli_log);
@@ -324,8 +475,7 @@ int server_start(struct server *s, const struct user_spec *users, size_t n_users
 	return 0;
 
 fail:
-	remove_tree(s->root);
-	s->root[0] = '\0';
+	server_remove(s);
 	return -1;
 }
 
@@ -410,8 +560,7 @@ int server_stop(struct server *s)
 			fprintf(stderr, "harness: serve exit status %d\n", st);
 			dump_file("serve log", s->log_path);
 		}
-		remove_tree(s->root);
-		s->root[0] = '\0';
+		server_remove(s);
 	}
 	return st;
 }
@@ -804,6 +953,8 @@ int server_prepare(struct server *s)
 		fprintf(stderr, "harness: mkdir %s: %s\n", s->data, strerror(errno));
 		goto fail;
 	}
+	if (db_attach(s) != 0)
+		goto fail;
 	char *init_argv[] = { (char *)bin, "init", "--data", s->data, NULL };
 	int st = run_cmd(init_argv, cli_log);
 	if (st != 0) {
@@ -813,8 +964,7 @@ int server_prepare(struct server *s)
 	}
 	return 0;
 fail:
-	remove_tree(s->root);
-	s->root[0] = '\0';
+	server_remove(s);
 	return -1;
 }
 
@@ -1115,10 +1265,8 @@ void server_cleanup(struct server *s)
 		close(s->out_fd);
 		s->out_fd = -1;
 	}
-	if (s->root[0]) {
-		remove_tree(s->root);
-		s->root[0] = '\0';
-	}
+	if (s->root[0])
+		server_remove(s);
 }
 
 char *multipart_body(const struct mpart *parts, size_t n, size_t *len)

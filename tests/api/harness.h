@@ -24,6 +24,7 @@ struct server {
 	char data[96];      /* root/data, given to every command as --data */
 	char log_path[96];  /* root/serve.log: the server's stderr */
 	char base[64];      /* "http://127.0.0.1:PORT", no trailing slash */
+	char db[64];        /* its own PostgreSQL database when $PELUIT_TEST_PG is set, else "" */
 };
 
 /* Path of the binary under test: $PELUIT_BIN or "build/test/peluit". */
@@ -195,6 +196,28 @@ int tree_search(const char *dir, const struct byte_needle *needles, size_t n);
 /* The same for one buffer, named `where` in the messages. Returns the number of hits. */
 int buf_search(const char *where, const void *buf, size_t len, const struct byte_needle *needles,
                size_t n);
+
+/* ---- the database beside the running server ---- */
+
+/* With $PELUIT_TEST_PG (a base URL, "postgresql://USER@HOST:PORT"), every server made by
+ * server_start or server_prepare gets a fresh database of its own (named in DATA/peluit.conf,
+ * dropped with the server); without it, SQLite in DATA/peluit.db. These helpers reach either,
+ * so the same SQL (portable to both) runs in both passes of the suite. */
+/* The first column of the first row of a query, as a number; fails the test on error. */
+long long db_value(const struct server *s, const char *sql);
+/* Runs one statement; returns the rows it changed; fails the test on error. */
+long long db_run(const struct server *s, const char *sql);
+/* Calls cb with the first two columns (as text) of each row of a query with one text
+ * parameter ($1). Fails the test on error. */
+void db_rows(const struct server *s, const char *sql, const char *param,
+             void (*cb)(void *arg, const char *a, const char *b), void *arg);
+/* Where the database's files are: the data directory, or with PostgreSQL the whole test
+ * cluster's directory ($PELUIT_TEST_PG_DIR: data files, WAL and the server's log). */
+const char *db_dir(const struct server *s);
+/* The base URL from $PELUIT_TEST_PG, or NULL when the suite runs on SQLite. */
+const char *db_pg_base(void);
+/* Creates (true) or drops (false) a database on the $PELUIT_TEST_PG cluster. 0 or -1. */
+int db_pg_admin(const char *name, bool create);
 
 /* Sleeps s seconds (fractions allowed), resuming after signals. */
 void sleep_s(double s);

@@ -4,7 +4,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,13 +160,7 @@ static int cli_verify(void)
 
 static void tamper(const char *sql)
 {
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_true(db_run(&srv, sql) > 0);
 }
 
 /* Last: it breaks the chain of this server for good. */

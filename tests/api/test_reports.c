@@ -18,7 +18,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,21 +309,7 @@ static bool mentions_date(const char *text, int y, int m, int d)
 
 static long long db_count(const struct server *s, const char *sql)
 {
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", s->data);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		print_error("%s: %s (the schema of 004_reports.sql changed?)\n", sql, sqlite3_errmsg(db));
-	assert_int_equal(rc, SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return db_value(s, sql);
 }
 
 static long long reports_in_db(const struct server *s)
@@ -340,19 +325,7 @@ static long long audit_in_db(const struct server *s)
 
 static void db_exec(const struct server *s, const char *sql)
 {
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", s->data);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char *err = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		print_error("%s: %s\n", sql, err ? err : "?");
-	sqlite3_free(err);
-	assert_int_equal(rc, SQLITE_OK);
-	assert_true(sqlite3_changes(db) > 0);
-	sqlite3_close(db);
+	assert_true(db_run(s, sql) > 0);
 }
 
 /* ---- staff ---- */
@@ -2312,50 +2285,42 @@ static char *sorted_join(char **v, size_t n, const char *sep)
 	return out;
 }
 
+struct holders {
+	char *ids[64], *labels[64][16];
+	size_t nrep, nlab[64];
+};
+
+static void holder_row(void *arg, const char *rid, const char *lab)
+{
+	struct holders *h = arg;
+	size_t k = 0;
+	while (k < h->nrep && strcmp(h->ids[k], rid) != 0)
+		k++;
+	if (k == h->nrep) {
+		assert_true(h->nrep < 64);
+		h->ids[h->nrep++] = strdup(rid);
+	}
+	assert_true(h->nlab[k] < 16);
+	h->labels[k][h->nlab[k]++] = strdup(lab);
+}
+
 /* For each report of a category, the holders of its keys ("org" for the organisation key, else
  * "user:ID") sorted and joined by spaces; those lines sorted and joined by newlines. */
 static char *holders_by_report(const char *category)
 {
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_stmt *st = NULL;
-	const char *sql = "SELECT report_id, CASE WHEN holder_kind = 'org' THEN 'org' "
-	                  "ELSE 'user:' || holder END FROM report_keys WHERE report_id IN "
-	                  "(SELECT id FROM reports WHERE category = ?1)";
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		print_error("%s: %s (the schema of 004_reports.sql changed?)\n", sql, sqlite3_errmsg(db));
-	assert_int_equal(rc, SQLITE_OK);
-	sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
-	char *ids[64], *labels[64][16];
-	size_t nrep = 0, nlab[64] = { 0 };
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *rid = (const char *)sqlite3_column_text(st, 0);
-		const char *lab = (const char *)sqlite3_column_text(st, 1);
-		size_t k = 0;
-		while (k < nrep && strcmp(ids[k], rid) != 0)
-			k++;
-		if (k == nrep) {
-			assert_true(nrep < 64);
-			ids[nrep++] = strdup(rid);
-		}
-		assert_true(nlab[k] < 16);
-		labels[k][nlab[k]++] = strdup(lab);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	struct holders h = { .nrep = 0 };
+	db_rows(&srv, "SELECT report_id, CASE WHEN holder_kind = 'org' THEN 'org' ELSE 'user:' || "
+	        "holder END FROM report_keys WHERE report_id IN (SELECT id FROM reports WHERE "
+	        "category = $1)", category, holder_row, &h);
 	char *lines[64];
-	for (size_t k = 0; k < nrep; k++) {
-		lines[k] = sorted_join(labels[k], nlab[k], " ");
-		for (size_t i = 0; i < nlab[k]; i++)
-			free(labels[k][i]);
-		free(ids[k]);
+	for (size_t k = 0; k < h.nrep; k++) {
+		lines[k] = sorted_join(h.labels[k], h.nlab[k], " ");
+		for (size_t i = 0; i < h.nlab[k]; i++)
+			free(h.labels[k][i]);
+		free(h.ids[k]);
 	}
-	char *all = sorted_join(lines, nrep, "\n");
-	for (size_t k = 0; k < nrep; k++)
+	char *all = sorted_join(lines, h.nrep, "\n");
+	for (size_t k = 0; k < h.nrep; k++)
 		free(lines[k]);
 	return all;
 }
@@ -2890,6 +2855,8 @@ static int search_everything(const struct server *s, const struct byte_needle *n
                              char **out_acc, size_t *out_len)
 {
 	int hits = tree_search(s->data, nd, n);
+	if (s->db[0])
+		hits += tree_search(db_dir(s), nd, n);
 	assert_true(hits >= 0);
 	char *log = server_log(s);
 	assert_non_null(log);
@@ -3004,7 +2971,7 @@ static void test_canary_nowhere(void **state)
 	const struct byte_needle control[] = {
 		{ "pend1", 5, "a username (the search's control: expected, not a failure)" }
 	};
-	int seen = tree_search(srv.data, control, 1);
+	int seen = tree_search(db_dir(&srv), control, 1);
 	if (seen < 1)
 		print_error("the search does not even find a username in the data directory\n");
 	assert_true(seen >= 1);

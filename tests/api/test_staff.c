@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,19 +553,7 @@ static json_int_t audit_count(const char *action, const char *subject)
 
 static void db_exec(const struct server *s, const char *sql)
 {
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", s->data);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char *err = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		print_error("%s: %s\n", sql, err ? err : "?");
-	sqlite3_free(err);
-	assert_int_equal(rc, SQLITE_OK);
-	assert_true(sqlite3_changes(db) > 0);
-	sqlite3_close(db);
+	assert_true(db_run(s, sql) > 0);
 }
 
 /* POST /staff/activate; returns the status, with the recovery key stored in a on 200. */
