@@ -820,6 +820,22 @@ static int pg_org_key_delete(void *cls, const char *id)
 	return exec_text(cls, "DELETE FROM org_keys WHERE id = $1", id, NULL);
 }
 
+#define REPORT_KEY_COLS "report_id, holder, holder_kind, k_report, k_notes, k_identity, how, since"
+
+static void read_report_key(const PGresult *r, int i, struct store_report_key *k)
+{
+	memset(k, 0, sizeof *k);
+	col_text(k->report_id, sizeof k->report_id, r, i, 0);
+	col_text(k->holder, sizeof k->holder, r, i, 1);
+	col_text(k->holder_kind, sizeof k->holder_kind, r, i, 2);
+	col_blob(k->k_report, sizeof k->k_report, r, i, 3);
+	col_blob(k->k_notes, sizeof k->k_notes, r, i, 4);
+	k->has_identity = !col_null(r, i, 5);
+	col_blob(k->k_identity, sizeof k->k_identity, r, i, 5);
+	col_text(k->how, sizeof k->how, r, i, 6);
+	k->since = col_int(r, i, 7);
+}
+
 static int pg_report_keys_of(void *cls, const char *holder, int64_t limit,
                              int (*cb)(void *arg, const struct store_report_key *k), void *arg)
 {
@@ -828,19 +844,11 @@ static int pg_report_keys_of(void *cls, const char *holder, int64_t limit,
 	p_text(&p, holder);
 	p_int(&p, limit);
 	/* The whole result arrives first, so the callback may write to the same table. */
-	int rc = query(cls, "SELECT report_id, holder, holder_kind, k_report, k_notes, k_identity, "
-	                    "how, since FROM report_keys WHERE holder = $1 LIMIT $2", &p, true, &r);
+	int rc = query(cls, "SELECT " REPORT_KEY_COLS " FROM report_keys WHERE holder = $1 LIMIT $2",
+	               &p, true, &r);
 	for (int i = 0; rc == STORE_OK && i < PQntuples(r); i++) {
-		struct store_report_key k = { 0 };
-		col_text(k.report_id, sizeof k.report_id, r, i, 0);
-		col_text(k.holder, sizeof k.holder, r, i, 1);
-		col_text(k.holder_kind, sizeof k.holder_kind, r, i, 2);
-		col_blob(k.k_report, sizeof k.k_report, r, i, 3);
-		col_blob(k.k_notes, sizeof k.k_notes, r, i, 4);
-		k.has_identity = !col_null(r, i, 5);
-		col_blob(k.k_identity, sizeof k.k_identity, r, i, 5);
-		col_text(k.how, sizeof k.how, r, i, 6);
-		k.since = col_int(r, i, 7);
+		struct store_report_key k;
+		read_report_key(r, i, &k);
 		if (cb(arg, &k) != 0)
 			rc = STORE_ERR;
 	}
@@ -891,9 +899,13 @@ static int pg_setting_put(void *cls, const char *key, const char *value)
 
 /* ---- reports ---- */
 
-#define REPORT_COLS "id, number, category, kecamatan, status, created_on, ack_due, due, " \
-                    "acked_on, closed_on, assignee, receipt_lookup, reporter_keys, content, " \
-                    "identity, exclusions, org_key_id, files, unread"
+/* A report is two rows: its plain columns in `reports` (narrow, for the inbox's scans and
+ * counts) and its ciphertexts in `report_bodies`. */
+#define REPORT_SELECT "SELECT r.id, r.number, r.category, r.kecamatan, r.status, r.created_on, " \
+                      "r.ack_due, r.due, r.acked_on, r.closed_on, r.assignee, r.receipt_lookup, " \
+                      "b.reporter_keys, b.content, b.identity, b.exclusions, r.org_key_id, "     \
+                      "r.files, r.reporter_messages FROM reports r JOIN report_bodies b ON "     \
+                      "b.report_id = r.id"
 
 static void read_report(const PGresult *r, struct store_report *o)
 {
@@ -917,7 +929,7 @@ static void read_report(const PGresult *r, struct store_report *o)
 	o->exclusions = col_dup(r, 0, 15, &o->exclusions_len);
 	col_text(o->org_key_id, sizeof o->org_key_id, r, 0, 16);
 	o->files = col_int(r, 0, 17);
-	o->unread = col_int(r, 0, 18);
+	o->reporter_messages = col_int(r, 0, 18);
 }
 
 static int pg_report_insert(void *cls, const struct store_report *r)
@@ -935,15 +947,23 @@ static int pg_report_insert(void *cls, const struct store_report *r)
 	p_text(&p, r->closed_on);
 	p_text(&p, r->assignee[0] ? r->assignee : NULL);
 	p_blob(&p, r->receipt_lookup, sizeof r->receipt_lookup);
+	p_text(&p, r->org_key_id[0] ? r->org_key_id : NULL);
+	p_int(&p, r->files);
+	p_int(&p, r->reporter_messages);
+	int rc = exec(cls, "INSERT INTO reports (id, number, category, kecamatan, status, created_on, "
+	                   "ack_due, due, acked_on, closed_on, assignee, receipt_lookup, org_key_id, "
+	                   "files, reporter_messages) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	                   "$10, $11, $12, $13, $14, $15)", &p);
+	if (rc != STORE_OK)
+		return rc;
+	p.n = 0;
+	p_text(&p, r->id);
 	p_blob(&p, r->reporter_keys, sizeof r->reporter_keys);
 	p_blob(&p, r->content, r->content_len);
 	p_opt_blob(&p, r->has_identity, r->identity, sizeof r->identity);
 	p_blob(&p, r->exclusions, r->exclusions_len);
-	p_text(&p, r->org_key_id[0] ? r->org_key_id : NULL);
-	p_int(&p, r->files);
-	p_int(&p, r->unread);
-	return exec(cls, "INSERT INTO reports (" REPORT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	                 "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)", &p);
+	return exec(cls, "INSERT INTO report_bodies (report_id, reporter_keys, content, identity, "
+	                 "exclusions) VALUES ($1, $2, $3, $4, $5)", &p);
 }
 
 static int one_report(struct pg *q, const char *sql, const struct params *p,
@@ -961,25 +981,31 @@ static int pg_report_by_id(void *cls, const char *id, struct store_report *out)
 {
 	struct params p = { 0 };
 	p_text(&p, id);
-	return one_report(cls, "SELECT " REPORT_COLS " FROM reports WHERE id = $1", &p, out);
+	return one_report(cls, REPORT_SELECT " WHERE r.id = $1", &p, out);
 }
 
 static int pg_report_by_lookup(void *cls, const unsigned char lookup[32], struct store_report *out)
 {
 	struct params p = { 0 };
 	p_blob(&p, lookup, 32);
-	return one_report(cls, "SELECT " REPORT_COLS " FROM reports WHERE receipt_lookup = $1", &p,
-	                  out);
+	return one_report(cls, REPORT_SELECT " WHERE r.receipt_lookup = $1", &p, out);
 }
 
-static int pg_report_count(void *cls, const char *id, int64_t files, int64_t unread)
+static int pg_report_by_number(void *cls, const char *number, struct store_report *out)
+{
+	struct params p = { 0 };
+	p_text(&p, number);
+	return one_report(cls, REPORT_SELECT " WHERE r.number = $1", &p, out);
+}
+
+static int pg_report_count(void *cls, const char *id, int64_t files, int64_t reporter_messages)
 {
 	struct params p = { 0 };
 	p_int(&p, files);
-	p_int(&p, unread);
+	p_int(&p, reporter_messages);
 	p_text(&p, id);
-	return exec(cls, "UPDATE reports SET files = files + $1, unread = unread + $2 WHERE id = $3",
-	            &p);
+	return exec(cls, "UPDATE reports SET files = files + $1, reporter_messages = "
+	                 "reporter_messages + $2 WHERE id = $3", &p);
 }
 
 static int pg_case_number_next(void *cls, int year, int64_t *n)
@@ -994,6 +1020,8 @@ static int pg_case_number_next(void *cls, int year, int64_t *n)
 	return rc == STORE_NONE ? STORE_ERR : rc;
 }
 
+/* An upsert, never a delete and an insert, so that the key_counts trigger sees one insert or
+ * none. */
 static int pg_report_key_put(void *cls, const struct store_report_key *k)
 {
 	struct params p = { 0 };
@@ -1423,6 +1451,399 @@ static int pg_audit_pending_take(void *cls, store_pending_cb cb, void *arg)
 	return rc;
 }
 
+/* ---- case handling ---- */
+
+#define FINAL_STATUSES "('forwarded','closed_substantiated','closed_unsubstantiated','rejected')"
+/* Past a deadline not met (API.md "Deadlines"); %1$s is the parameter of today's WIB date. */
+#define OVERDUE_FMT "((r.status = 'received' AND r.ack_due < %1$s) OR (r.status NOT IN " \
+                    FINAL_STATUSES " AND r.due < %1$s))"
+
+/* Appends to a fixed buffer (the inbox query is assembled from known pieces only). */
+static void cat(char *buf, size_t len, const char *piece)
+{
+	size_t n = strlen(buf);
+	snprintf(buf + n, len - n, "%s", piece);
+}
+
+/* Appends " AND <col> = $N" and binds v as $N. */
+static void where_eq(char *sql, size_t len, struct params *p, const char *col, const char *v)
+{
+	char piece[80];
+	p_text(p, v);
+	snprintf(piece, sizeof piece, " AND %s = $%d", col, p->n);
+	cat(sql, len, piece);
+}
+
+/* Filters as SQL over `r` (reports), each only when set, their values bound after $1 (the
+ * reader): PostgreSQL wants every parameter it is given to be used. */
+static void inbox_where(char *sql, size_t len, struct params *p,
+                        const struct store_inbox_filter *f)
+{
+	if (f->status)
+		where_eq(sql, len, p, "r.status", f->status);
+	if (f->category)
+		where_eq(sql, len, p, "r.category", f->category);
+	if (f->kecamatan)
+		where_eq(sql, len, p, "r.kecamatan", f->kecamatan);
+	if (f->assignee)
+		where_eq(sql, len, p, "r.assignee", f->assignee);
+	if (f->number)
+		where_eq(sql, len, p, "r.number", f->number);
+	if (f->overdue) {
+		char num[24], piece[400];
+		p_text(p, f->today);
+		snprintf(num, sizeof num, "$%d::text", p->n);
+		snprintf(piece, sizeof piece, " AND " OVERDUE_FMT, num);
+		cat(sql, len, piece);
+	}
+}
+
+/* How many report keys a reader holds, and how many reports there are. A reader who holds a
+ * key of every report (the usual case: routing seals each report to every reader) needs no
+ * key probed at all; one who holds few walks their keys; otherwise the reports are walked in
+ * the order asked, probing the key. Both counts are kept by triggers (key_counts,
+ * report_total: see pg/005_cases.sql), exact, so held == all means every report. */
+static int reader_scope(struct pg *q, const char *user_id, int64_t *held, int64_t *all)
+{
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, user_id);
+	int rc = one(q, "SELECT coalesce((SELECT n FROM key_counts WHERE holder = $1), 0), "
+	                "coalesce((SELECT n FROM report_total), 0)", &p, &r);
+	*held = rc == STORE_OK ? col_int(r, 0, 0) : 0;
+	*all = rc == STORE_OK ? col_int(r, 0, 1) : 0;
+	PQclear(r);
+	return rc == STORE_NONE ? STORE_ERR : rc;
+}
+
+static int pg_inbox_page(void *cls, const struct store_inbox_filter *f, int64_t offset,
+                         int64_t limit, store_inbox_cb cb, void *arg, int64_t *total)
+{
+	struct pg *q = cls;
+	int64_t held, all;
+	*total = 0;
+	int rc = reader_scope(q, f->user_id, &held, &all);
+	if (rc != STORE_OK)
+		return rc;
+	const char *from = held == all ? " FROM reports r WHERE $1::text IS NOT NULL"
+	                 : held * 4 < all
+		? " FROM report_keys k JOIN reports r ON r.id = k.report_id WHERE k.holder = $1"
+		: " FROM reports r WHERE EXISTS (SELECT 1 FROM report_keys k WHERE k.report_id = r.id "
+		  "AND k.holder = $1)";
+	struct params p = { 0 };
+	p_text(&p, f->user_id);
+	char where[1024] = "";
+	inbox_where(where, sizeof where, &p, f);
+	bool filtered = f->status || f->category || f->kecamatan || f->assignee || f->number ||
+	                f->overdue;
+	PGresult *r;
+	char sql[2048];
+	if (!filtered) {
+		*total = held;
+	} else {
+		snprintf(sql, sizeof sql, "SELECT count(*)%s%s", from, where);
+		if ((rc = query(q, sql, &p, false, &r)) != STORE_OK)
+			return rc;
+		*total = PQntuples(r) == 1 ? col_int(r, 0, 0) : 0;
+		PQclear(r);
+	}
+	const char *order = f->sort == INBOX_OLDEST ? " ORDER BY r.number"
+	                  : f->sort == INBOX_DUE ? " ORDER BY r.due, r.number"
+	                                         : " ORDER BY r.number DESC";
+	p_int(&p, limit);
+	p_int(&p, offset);
+	snprintf(sql, sizeof sql,
+	         "SELECT r.id, r.number, r.category, r.status, r.created_on, r.ack_due, r.due, "
+	         "r.acked_on, r.closed_on, coalesce(r.assignee, ''), coalesce((SELECT name FROM users "
+	         "WHERE id = r.assignee), ''), r.files, r.reporter_messages - coalesce((SELECT "
+	         "messages FROM report_seen WHERE report_id = r.id AND user_id = $1), 0)%s%s%s "
+	         "LIMIT $%d OFFSET $%d", from, where, order, p.n - 1, p.n);
+	/* The whole page arrives first: the callback may query the store. */
+	if ((rc = query(q, sql, &p, false, &r)) != STORE_OK)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct store_inbox_item it;
+		col_text(it.id, sizeof it.id, r, i, 0);
+		col_text(it.number, sizeof it.number, r, i, 1);
+		col_text(it.category, sizeof it.category, r, i, 2);
+		col_text(it.status, sizeof it.status, r, i, 3);
+		col_text(it.created_on, sizeof it.created_on, r, i, 4);
+		col_text(it.ack_due, sizeof it.ack_due, r, i, 5);
+		col_text(it.due, sizeof it.due, r, i, 6);
+		col_text(it.acked_on, sizeof it.acked_on, r, i, 7);
+		col_text(it.closed_on, sizeof it.closed_on, r, i, 8);
+		col_text(it.assignee, sizeof it.assignee, r, i, 9);
+		col_text(it.assignee_name, sizeof it.assignee_name, r, i, 10);
+		it.files = col_int(r, i, 11);
+		it.unread = col_int(r, i, 12);
+		if (cb(arg, &it) != 0)
+			break;
+	}
+	PQclear(r);
+	return STORE_OK;
+}
+
+#define COUNTS_OVERDUE "count(*) FILTER (WHERE ((r.status = 'received' AND r.ack_due < $2) OR " \
+                       "(r.status NOT IN " FINAL_STATUSES " AND r.due < $2)))"
+
+static int pg_inbox_counts(void *cls, const char *user_id, const char *today, store_count_cb cb,
+                           void *arg)
+{
+	struct pg *q = cls;
+	int64_t held, all;
+	int rc = reader_scope(q, user_id, &held, &all);
+	if (rc != STORE_OK)
+		return rc;
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, user_id);
+	p_text(&p, today);
+	rc = query(q, held == all
+	           ? "SELECT r.status, count(*), " COUNTS_OVERDUE " FROM reports r WHERE $1::text IS "
+	             "NOT NULL GROUP BY r.status ORDER BY r.status"
+	           : "SELECT r.status, count(*), " COUNTS_OVERDUE " FROM report_keys k JOIN reports r "
+	             "ON r.id = k.report_id WHERE k.holder = $1 GROUP BY r.status ORDER BY r.status",
+	           &p, true, &r);
+	if (rc != STORE_OK)
+		return rc;
+	int64_t overdue = 0;
+	char status[32];
+	for (int i = 0; i < PQntuples(r); i++) {
+		overdue += col_int(r, i, 2);
+		col_text(status, sizeof status, r, i, 0);
+		if (cb(arg, status, col_int(r, i, 1)) != 0)
+			break;
+	}
+	PQclear(r);
+	return cb(arg, "overdue", overdue) == 0 ? STORE_OK : STORE_ERR;
+}
+
+static int pg_report_update(void *cls, const struct store_report *r)
+{
+	struct params p = { 0 };
+	p_text(&p, r->status);
+	p_text(&p, r->acked_on);
+	p_text(&p, r->closed_on);
+	p_text(&p, r->assignee[0] ? r->assignee : NULL);
+	p_text(&p, r->id);
+	return exec(cls, "UPDATE reports SET status = $1, acked_on = $2, closed_on = $3, assignee = $4 "
+	                 "WHERE id = $5", &p);
+}
+
+static int pg_report_seen(void *cls, const char *report_id, const char *user_id, int64_t messages)
+{
+	struct params p = { 0 };
+	p_text(&p, report_id);
+	p_text(&p, user_id);
+	p_int(&p, messages);
+	return exec(cls, "INSERT INTO report_seen (report_id, user_id, messages) VALUES ($1, $2, $3) "
+	                 "ON CONFLICT (report_id, user_id) DO UPDATE SET messages = excluded.messages "
+	                 "WHERE report_seen.messages <> excluded.messages", &p);
+}
+
+static int pg_report_key_get(void *cls, const char *report_id, const char *holder,
+                             struct store_report_key *out)
+{
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, report_id);
+	p_text(&p, holder);
+	int rc = one(cls, "SELECT " REPORT_KEY_COLS " FROM report_keys WHERE report_id = $1 AND "
+	                  "holder = $2", &p, &r);
+	if (rc == STORE_OK)
+		read_report_key(r, 0, out);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_report_keys_each(void *cls, const char *report_id,
+                               int (*cb)(void *arg, const struct store_report_key *k), void *arg)
+{
+	PGresult *r;
+	int rc = query_by(cls, "SELECT " REPORT_KEY_COLS " FROM report_keys WHERE report_id = $1 "
+	                       "ORDER BY since, arrival", report_id, &r);
+	struct store_report_key k;
+	for (int i = 0; rc == STORE_OK && i < PQntuples(r); i++) {
+		read_report_key(r, i, &k);
+		if (cb(arg, &k) != 0)
+			break;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_note_insert(void *cls, const struct store_note *n)
+{
+	struct params p = { 0 };
+	p_text(&p, n->id);
+	p_text(&p, n->report_id);
+	p_text(&p, n->author_id);
+	p_int(&p, n->at);
+	p_blob(&p, n->body, n->body_len);
+	return exec(cls, "INSERT INTO notes (id, report_id, author_id, at, body) VALUES ($1, $2, $3, "
+	                 "$4, $5)", &p);
+}
+
+static int pg_notes_each(void *cls, const char *report_id, store_note_cb cb, void *arg)
+{
+	PGresult *r;
+	int rc = query_by(cls, "SELECT id, report_id, author_id, at, body FROM notes WHERE "
+	                       "report_id = $1 ORDER BY at, arrival", report_id, &r);
+	for (int i = 0; rc == STORE_OK && i < PQntuples(r); i++) {
+		struct store_note n = { 0 };
+		col_text(n.id, sizeof n.id, r, i, 0);
+		col_text(n.report_id, sizeof n.report_id, r, i, 1);
+		col_text(n.author_id, sizeof n.author_id, r, i, 2);
+		n.at = col_int(r, i, 3);
+		n.body = col_ptr(r, i, 4, &n.body_len);
+		if (cb(arg, &n) != 0)
+			break;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_idreq_insert(void *cls, const struct store_idreq *q)
+{
+	struct params p = { 0 };
+	p_text(&p, q->id);
+	p_text(&p, q->report_id);
+	p_text(&p, q->requester_id);
+	p_int(&p, q->at);
+	p_blob(&p, q->reason, q->reason_len);
+	p_text(&p, q->state);
+	return exec(cls, "INSERT INTO identity_requests (id, report_id, requester_id, at, reason, "
+	                 "state) VALUES ($1, $2, $3, $4, $5, $6)", &p);
+}
+
+static int pg_idreq_update(void *cls, const struct store_idreq *q)
+{
+	struct params p = { 0 };
+	p_text(&p, q->state);
+	p_text(&p, q->decided_by[0] ? q->decided_by : NULL);
+	p_int(&p, q->decided_at);
+	p_opt_blob(&p, q->decision != NULL, q->decision, q->decision_len);
+	p_text(&p, q->id);
+	return exec(cls, "UPDATE identity_requests SET state = $1, decided_by = $2, decided_at = $3, "
+	                 "decision = $4 WHERE id = $5", &p);
+}
+
+#define IDREQ_COLS "i.id, i.report_id, r.number, i.requester_id, i.at, i.state, " \
+                   "coalesce(i.decided_by, ''), i.decided_at, i.reason, i.decision"
+
+/* blobs: reason and decision point into r (borrowed while it lives). */
+static void read_idreq(const PGresult *r, int i, struct store_idreq *o, bool blobs)
+{
+	memset(o, 0, sizeof *o);
+	col_text(o->id, sizeof o->id, r, i, 0);
+	col_text(o->report_id, sizeof o->report_id, r, i, 1);
+	col_text(o->number, sizeof o->number, r, i, 2);
+	col_text(o->requester_id, sizeof o->requester_id, r, i, 3);
+	o->at = col_int(r, i, 4);
+	col_text(o->state, sizeof o->state, r, i, 5);
+	col_text(o->decided_by, sizeof o->decided_by, r, i, 6);
+	o->decided_at = col_int(r, i, 7);
+	if (blobs) {
+		o->reason = col_ptr(r, i, 8, &o->reason_len);
+		o->decision = col_ptr(r, i, 9, &o->decision_len);
+	}
+}
+
+static int pg_idreq_get(void *cls, const char *id, struct store_idreq *out)
+{
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, id);
+	int rc = one(cls, "SELECT " IDREQ_COLS " FROM identity_requests i JOIN reports r ON r.id = "
+	                  "i.report_id WHERE i.id = $1", &p, &r);
+	if (rc == STORE_OK)
+		read_idreq(r, 0, out, false);
+	PQclear(r);
+	return rc;
+}
+
+/* The whole result arrives before the first callback, so that the callback may query the
+ * store (case_work.c opens each request's report). */
+static int pg_idreqs_each(void *cls, const char *report_id, const char *state, store_idreq_cb cb,
+                          void *arg)
+{
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, report_id);
+	p_text(&p, state);
+	int rc = query(cls, "SELECT " IDREQ_COLS " FROM identity_requests i JOIN reports r ON r.id = "
+	                    "i.report_id WHERE ($1::text IS NULL OR i.report_id = $1::text) AND "
+	                    "($2::text IS NULL OR i.state = $2::text) ORDER BY i.at DESC, "
+	                    "i.arrival DESC", &p, true, &r);
+	struct store_idreq o;
+	for (int i = 0; rc == STORE_OK && i < PQntuples(r); i++) {
+		read_idreq(r, i, &o, true);
+		if (cb(arg, &o) != 0)
+			break;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_file_get(void *cls, const char *file_id, struct store_file *f)
+{
+	PGresult *r;
+	struct params p = { 0 };
+	p_text(&p, file_id);
+	int rc = one(cls, "SELECT id, coalesce(report_id, ''), staged_at, added_at, added_by, size, "
+	                  "chunks, stream_key, header, meta FROM files WHERE id = $1", &p, &r);
+	if (rc == STORE_OK) {
+		memset(f, 0, sizeof *f);
+		col_text(f->id, sizeof f->id, r, 0, 0);
+		col_text(f->report_id, sizeof f->report_id, r, 0, 1);
+		f->staged_at = col_int(r, 0, 2);
+		f->added_at = col_int(r, 0, 3);
+		col_text(f->added_by, sizeof f->added_by, r, 0, 4);
+		f->size = col_int(r, 0, 5);
+		f->chunks = col_int(r, 0, 6);
+		col_blob(f->stream_key, sizeof f->stream_key, r, 0, 7);
+		col_blob(f->header, sizeof f->header, r, 0, 8);
+		f->meta = col_dup(r, 0, 9, &f->meta_len);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_file_chunk_get(void *cls, const char *file_id, int64_t seq, unsigned char *buf,
+                             size_t cap, size_t *len)
+{
+	struct params p = { 0 };
+	PGresult *r;
+	p_text(&p, file_id);
+	p_int(&p, seq);
+	*len = 0;
+	int rc = one(cls, "SELECT data FROM file_chunks WHERE file_id = $1 AND seq = $2", &p, &r);
+	if (rc == STORE_OK) {
+		size_t n;
+		const unsigned char *data = col_ptr(r, 0, 0, &n);
+		if (n > cap) {
+			rc = STORE_ERR;
+		} else {
+			if (n && data)
+				memcpy(buf, data, n);
+			*len = n;
+		}
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_audit_subject_each(void *cls, const char *subject, store_audit_cb cb, void *arg)
+{
+	PGresult *r;
+	int rc = query_by(cls, "SELECT " AUDIT_COLS " FROM audit WHERE subject = $1 ORDER BY seq",
+	                  subject, &r);
+	if (rc == STORE_OK)
+		audit_rows(r, cb, arg, NULL);
+	PQclear(r);
+	return rc;
+}
+
 /* ---- whole-instance copy (the target side) ---- */
 
 static int pg_table_insert(void *cls, const struct store_table *t, const struct store_value *row)
@@ -1530,6 +1951,7 @@ struct store *store_pg_open(const char *url, char *err, size_t errlen)
 		.report_insert = pg_report_insert,
 		.report_by_id = pg_report_by_id,
 		.report_by_lookup = pg_report_by_lookup,
+		.report_by_number = pg_report_by_number,
 		.report_count = pg_report_count,
 		.case_number_next = pg_case_number_next,
 		.report_key_put = pg_report_key_put,
@@ -1544,6 +1966,21 @@ struct store *store_pg_open(const char *url, char *err, size_t errlen)
 		.files_sweep = pg_files_sweep,
 		.event_insert = pg_event_insert,
 		.events_each = pg_events_each,
+		.inbox_page = pg_inbox_page,
+		.inbox_counts = pg_inbox_counts,
+		.report_update = pg_report_update,
+		.report_seen = pg_report_seen,
+		.report_key_get = pg_report_key_get,
+		.report_keys_each = pg_report_keys_each,
+		.note_insert = pg_note_insert,
+		.notes_each = pg_notes_each,
+		.idreq_insert = pg_idreq_insert,
+		.idreq_update = pg_idreq_update,
+		.idreq_get = pg_idreq_get,
+		.idreqs_each = pg_idreqs_each,
+		.file_get = pg_file_get,
+		.file_chunk_get = pg_file_chunk_get,
+		.audit_subject_each = pg_audit_subject_each,
 		.reporter_session_insert = pg_reporter_session_insert,
 		.reporter_session_get = pg_reporter_session_get,
 		.reporter_session_touch = pg_reporter_session_touch,
@@ -1558,6 +1995,7 @@ struct store *store_pg_open(const char *url, char *err, size_t errlen)
 		.audit_last_signed = pg_audit_last_signed,
 		.audit_pending_insert = pg_audit_pending_insert,
 		.audit_pending_take = pg_audit_pending_take,
+		.optimize = NULL, /* autovacuum analyzes */
 		.table_insert = pg_table_insert,
 		.table_count = pg_table_count,
 		.close = pg_close,
