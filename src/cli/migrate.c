@@ -11,9 +11,10 @@ static const char usage[] =
 	"\n"
 	"Copies every table of a Peluit database (--from, e.g. sqlite:/srv/peluit/data/peluit.db)\n"
 	"into an empty database (--to, e.g. postgresql://peluit@db.example/peluit): users, keys,\n"
-	"sessions, settings, reports, messages, files, events, the audit trail and its signatures,\n"
-	"case numbers. The target gets the schema first and everything in one transaction: after\n"
-	"a failure it is left as it was. A target that already holds data is refused.\n"
+	"sessions, settings, reports, messages, files, events, notes, identity requests, read\n"
+	"markers, the audit trail and its signatures, case numbers. The target gets the schema\n"
+	"first and everything in one transaction: after a failure it is left as it was. A target\n"
+	"that already holds data is refused.\n"
 	"Stop every server of the source first. DATA/secrets and DATA/trust-root are not in the\n"
 	"database: keep them (every server needs the same ones). Progress goes to stderr.\n"
 	"Exits 0 when everything was copied, 1 on failure, 2 on a usage error.\n";

@@ -1882,6 +1882,20 @@ static void sq_optimize(void *cls)
 
 /* ---- whole-instance copy (the source side) ---- */
 
+/* Whether a table is WITHOUT ROWID (report_seen): no order of arrival to keep, and no rowid
+ * to order by. */
+static bool without_rowid(struct conn *c, const char *table)
+{
+	sqlite3_stmt *st;
+	if (!c || sqlite3_prepare_v2(c->db, "SELECT wr FROM pragma_table_list WHERE name = ?", -1,
+	                             &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	bool wr = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return wr;
+}
+
 /* Built SQL for a table of store_tables (its rows, or their count), prepared for this call. */
 static sqlite3_stmt *table_stmt(struct sq *q, bool count, const struct store_table *t)
 {
@@ -1891,7 +1905,8 @@ static sqlite3_stmt *table_stmt(struct sq *q, bool count, const struct store_tab
 	if (count)
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t->name);
 	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY rowid", t->cols, t->name);
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s%s", t->cols, t->name,
+		         without_rowid(c, t->name) ? "" : " ORDER BY rowid");
 	if (c && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		log_error("sqlite: prepare: %s", sqlite3_errmsg(c->db));
 	return st;

@@ -88,8 +88,8 @@ const struct store_table store_tables[] = {
 	T("org_key_copies", "org_key_id, user_id, sealed", 3),
 	T("settings", "key, value", 2),
 	T("reports", "id, number, category, kecamatan, status, created_on, ack_due, due, acked_on, "
-	             "closed_on, assignee, receipt_lookup, reporter_keys, content, identity, "
-	             "exclusions, org_key_id, files, unread", 19),
+	             "closed_on, assignee, receipt_lookup, org_key_id, files, reporter_messages", 15),
+	T("report_bodies", "report_id, reporter_keys, content, identity, exclusions", 5),
 	T("report_keys", "report_id, holder, holder_kind, k_report, k_notes, k_identity, how, since",
 	  8),
 	T("messages", "id, report_id, author, author_id, at, seq, body", 7),
@@ -99,9 +99,17 @@ const struct store_table store_tables[] = {
 	T("report_events", "id, report_id, seq, at, status, actor_id, reason, internal", 8),
 	T("reporter_sessions", "lookup, report_id, last_seen, secrets", 4),
 	T("case_numbers", "year, last", 2),
+	T("report_seen", "report_id, user_id, messages", 3),
+	T("notes", "id, report_id, author_id, at, body", 5),
+	T("identity_requests", "id, report_id, requester_id, at, reason, state, decided_by, "
+	                       "decided_at, decision", 9),
 	T("audit", "seq, at, actor_id, actor, action, subject, detail, prev, hash", 9),
 	T("audit_sigs", "seq, signer_id, signed_at, sig", 4),
 	T("audit_pending", "action, subject", 2),
 };
 #undef T
 const size_t store_tables_count = sizeof store_tables / sizeof *store_tables;
+
+const char *const store_derived_tables[] = { "key_counts", "report_total" };
+const size_t store_derived_tables_count =
+	sizeof store_derived_tables / sizeof *store_derived_tables;

@@ -262,6 +262,11 @@ struct store_table {
 };
 extern const struct store_table store_tables[];
 extern const size_t store_tables_count;
+/* Tables a backend derives from the others, kept by triggers as rows arrive (key_counts:
+ * report keys per holder; report_total, PostgreSQL only: how many reports). Never copied: the
+ * target's triggers rebuild them from the rows copied. */
+extern const char *const store_derived_tables[];
+extern const size_t store_derived_tables_count;
 
 struct store_value {
 	enum { STORE_V_NULL, STORE_V_INT, STORE_V_TEXT, STORE_V_BLOB } type;

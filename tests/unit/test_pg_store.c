@@ -244,7 +244,7 @@ static void test_two_servers_write(void **state)
 
 /* The PostgreSQL migrations make the same tables and columns as the SQLite ones (those
  * store_tables lists; test_store_tables holds SQLite to it), plus only the identity columns
- * that keep the order of arrival. */
+ * that keep the order of arrival and the derived tables (store_derived_tables). */
 static void test_same_schema_as_sqlite(void **state)
 {
 	(void)state;
@@ -260,6 +260,11 @@ static void test_same_schema_as_sqlite(void **state)
 	assert_true(store_tables_count <= 64);
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *t = PQgetvalue(r, i, 0), *col = PQgetvalue(r, i, 1);
+		size_t d = 0;
+		while (d < store_derived_tables_count && strcmp(store_derived_tables[d], t) != 0)
+			d++;
+		if (d < store_derived_tables_count)
+			continue; /* kept by triggers, never copied */
 		size_t k = 0;
 		while (k < store_tables_count && strcmp(store_tables[k].name, t) != 0)
 			k++;

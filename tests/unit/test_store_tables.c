@@ -1,6 +1,7 @@
 /* test_store_tables.c: store_tables (the list `peluit migrate` copies) names every table the
- * SQLite migrations create, with every column that is not the rowid. A migration that adds a
- * table or a column without adding it there fails here, not in a migrated instance. */
+ * SQLite migrations create, with every column that is not the rowid, except the derived tables
+ * (store_derived_tables: kept by triggers, never copied). A migration that adds a table or a
+ * column without adding it to one of them fails here, not in a migrated instance. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,14 @@ static const struct store_table *find(const char *name)
 		if (!strcmp(store_tables[i].name, name))
 			return &store_tables[i];
 	return NULL;
+}
+
+static bool derived(const char *name)
+{
+	for (size_t i = 0; i < store_derived_tables_count; i++)
+		if (!strcmp(store_derived_tables[i], name))
+			return true;
+	return false;
 }
 
 /* Whether `col` is one of the comma-separated names in `cols`. */
@@ -54,6 +63,10 @@ static void test_every_table_and_column(void **state)
 	size_t tables = 0;
 	while (sqlite3_step(t) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(t, 0);
+		if (derived(name)) {
+			assert_null(find(name)); /* kept by triggers on the target: never copied */
+			continue;
+		}
 		const struct store_table *want = find(name);
 		if (!want)
 			print_error("table %s is missing from store_tables (store.c)\n", name);
