@@ -339,21 +339,49 @@ static void server_remove(struct server *s)
 	s->root[0] = '\0';
 }
 
-/* Runs sql on the server's database with an optional text parameter ($1). For each row, cb
- * (optional) gets the first two columns; the first column of the first row goes to *first. 
- * Returns the rows changed (statements) or returned (queries). */
-static long long db_do(const struct server *s, const char *sql, const char *param,
-                       void (*cb)(void *, const char *, const char *), void *arg,
-                       long long *first)
+/* sql with each ? made $1, $2 … in order and each ?N made $N, for PostgreSQL (no ? stands
+ * in a literal of the suite's statements). */
+static void pg_sql(const char *sql, char *out, size_t len)
 {
+	size_t n = 0;
+	int i = 0;
+	for (const char *c = sql; *c && n + 12 < len; c++) {
+		if (*c == '?' && c[1] >= '0' && c[1] <= '9')
+			out[n++] = '$';
+		else if (*c == '?')
+			n += (size_t)snprintf(out + n, len - n, "$%d", ++i);
+		else
+			out[n++] = *c;
+	}
+	out[n] = '\0';
+}
+
+long long db_query(const struct server *s, const char *sql, const char *const *params,
+                   int nparams, const void *blob, int blob_len,
+                   void (*cb)(void *arg, const char *a, const char *b), void *arg,
+                   long long *first)
+{
+	enum { MAXP = 8 };
 	long long n = 0;
+	assert_true(nparams >= 0 && nparams < MAXP);
 	if (s->db[0]) {
+		char q[2048];
+		const char *v[MAXP + 1];
+		int lens[MAXP + 1] = { 0 }, fmts[MAXP + 1] = { 0 }, k = 0;
+		pg_sql(sql, q, sizeof q);
+		if (blob) {
+			v[k] = blob;
+			lens[k] = blob_len;
+			fmts[k++] = 1;
+		}
+		for (int i = 0; i < nparams; i++)
+			v[k++] = params[i];
 		PGconn *c = pg_connect(s->db);
 		assert_non_null(c);
-		PGresult *r = PQexecParams(c, sql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
+		PGresult *r = PQexecParams(c, q, k, NULL, v, lens, fmts, 0);
 		ExecStatusType st = PQresultStatus(r);
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-			print_error("%s: %s", sql, PQerrorMessage(c));
+			print_error("%s: %s", q, PQerrorMessage(c));
 		assert_true(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
 		if (st == PGRES_COMMAND_OK)
 			n = atoll(PQcmdTuples(r));
@@ -372,13 +400,16 @@ static long long db_do(const struct server *s, const char *sql, const char *para
 	sqlite3_stmt *st = NULL;
 	snprintf(path, sizeof path, "%s/peluit.db", s->data);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, 10000);
 	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		print_error("%s: %s (the schema changed?)\n", sql, sqlite3_errmsg(db));
 	assert_int_equal(rc, SQLITE_OK);
-	if (param)
-		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	int k = 1;
+	if (blob)
+		sqlite3_bind_blob(st, k++, blob, blob_len, SQLITE_TRANSIENT);
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(st, k++, params[i], -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == 0 && first)
 			*first = sqlite3_column_int64(st, 0);
@@ -395,6 +426,14 @@ static long long db_do(const struct server *s, const char *sql, const char *para
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return n;
+}
+
+/* With one optional text parameter. */
+static long long db_do(const struct server *s, const char *sql, const char *param,
+                       void (*cb)(void *, const char *, const char *), void *arg,
+                       long long *first)
+{
+	return db_query(s, sql, &param, param ? 1 : 0, NULL, 0, cb, arg, first);
 }
 
 long long db_value(const struct server *s, const char *sql)

@@ -211,6 +211,15 @@ long long db_run(const struct server *s, const char *sql);
  * parameter ($1). Fails the test on error. */
 void db_rows(const struct server *s, const char *sql, const char *param,
              void (*cb)(void *arg, const char *a, const char *b), void *arg);
+/* The general form: sql with text parameters (`?` in order, `?N` or `$N`: made `$N` on
+ * PostgreSQL), after an optional blob (then the first parameter); cb (optional) gets the first
+ * two columns (as text) of each row, *first (optional) the first column of the first row as a
+ * number. Returns the rows changed (statements) or returned (queries); fails the test on
+ * error. */
+long long db_query(const struct server *s, const char *sql, const char *const *params,
+                   int nparams, const void *blob, int blob_len,
+                   void (*cb)(void *arg, const char *a, const char *b), void *arg,
+                   long long *first);
 /* Where the database's files are: the data directory, or with PostgreSQL the whole test
  * cluster's directory ($PELUIT_TEST_PG_DIR: data files, WAL and the server's log). */
 const char *db_dir(const struct server *s);

@@ -14,7 +14,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,120 +257,125 @@ static void grant(const struct rep *p, int who, int to, long want, const char *c
 
 /* ---- the database, read and written beside the running server ---- */
 
-static sqlite3 *db_open(void)
-{
-	char path[160];
-	sqlite3 *db;
-	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 10000);
-	return db;
-}
+/* Through the harness (db_query), on SQLite or PostgreSQL alike: the statements are written
+ * with ? parameters, which become $1, $2 … on PostgreSQL. */
 
-/* Prepares sql with its text parameters (NULL-terminated). */
-static sqlite3_stmt *db_prep(sqlite3 *db, const char *sql, va_list ap)
+/* Text parameters from a NULL-terminated va_list. */
+static int db_args(va_list ap, const char **pv, int max)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	int n = 0;
 	const char *a;
-	for (int i = 1; (a = va_arg(ap, const char *)); i++)
-		sqlite3_bind_text(st, i, a, -1, SQLITE_TRANSIENT);
-	return st;
+	while ((a = va_arg(ap, const char *)) != NULL) {
+		assert_true(n < max);
+		pv[n++] = a;
+	}
+	return n;
 }
 
 /* The integer of a one-row query; text parameters follow, NULL-terminated. */
 static long long db_int(const char *sql, ...)
 {
-	sqlite3 *db = db_open();
+	const char *pv[8];
 	va_list ap;
 	va_start(ap, sql);
-	sqlite3_stmt *st = db_prep(db, sql, ap);
+	int pn = db_args(ap, pv, 8);
 	va_end(ap);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	long long v = 0;
+	assert_true(db_query(&srv, sql, pv, pn, NULL, 0, NULL, NULL, &v) > 0);
+	return v;
 }
 
 /* Runs a statement that must change a row; text parameters follow, NULL-terminated. */
-static void db_run(const char *sql, ...)
+static void db_change(const char *sql, ...)
 {
-	sqlite3 *db = db_open();
+	const char *pv[8];
 	va_list ap;
 	va_start(ap, sql);
-	sqlite3_stmt *st = db_prep(db, sql, ap);
+	int pn = db_args(ap, pv, 8);
 	va_end(ap);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		print_error("%s: %s\n", sql, sqlite3_errmsg(db));
-	assert_int_equal(rc, SQLITE_DONE);
-	assert_true(sqlite3_changes(db) > 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_true(db_query(&srv, sql, pv, pn, NULL, 0, NULL, NULL, NULL) > 0);
+}
+
+struct text2 {
+	char *a, *b;
+	size_t alen, blen;
+	bool seen;
+};
+
+static void take_text2(void *arg, const char *a, const char *b)
+{
+	struct text2 *t = arg;
+	if (t->seen)
+		return;
+	t->seen = true;
+	snprintf(t->a, t->alen, "%s", a);
+	if (t->b)
+		snprintf(t->b, t->blen, "%s", b);
+}
+
+/* The first two columns (text) of the first row of a query into a and b (b optional). */
+static void db_text2(const char *sql, const char *const *pv, int pn, char *a, size_t alen,
+                     char *b, size_t blen)
+{
+	struct text2 t = { a, b, alen, blen, false };
+	db_query(&srv, sql, pv, pn, NULL, 0, take_text2, &t, NULL);
+	assert_true(t.seen);
 }
 
 /* The newest report row: id, number and date, into p. */
 static void db_newest_report(struct rep *p)
 {
-	sqlite3 *db = db_open();
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, number, created_on FROM reports "
-	                                        "ORDER BY rowid DESC LIMIT 1", -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(p->id, sizeof p->id, "%s", (const char *)sqlite3_column_text(st, 0));
-	snprintf(p->number, sizeof p->number, "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(p->created_on, sizeof p->created_on, "%s", (const char *)sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	/* case numbers grow (WBS-YYYY-NNNNNN): the highest is the newest */
+	db_text2("SELECT id, number FROM reports ORDER BY number DESC LIMIT 1", NULL, 0, p->id,
+	         sizeof p->id, p->number, sizeof p->number);
+	const char *pv[] = { p->id };
+	db_text2("SELECT created_on FROM reports WHERE id = ?", pv, 1, p->created_on,
+	         sizeof p->created_on, NULL, 0);
 }
 
 /* The id of the n-th (0-based, upload order) file of a report, from the files table. */
 static void db_file_id(const struct rep *p, int n, char *out, size_t len)
 {
-	sqlite3 *db = db_open();
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM files WHERE report_id = ? "
-	                                        "ORDER BY rowid LIMIT 1 OFFSET ?", -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, n);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	char off[16];
+	snprintf(off, sizeof off, "%d", n);
+	const char *pv[] = { p->id, off };
+	/* the order of arrival: SQLite's rowid, PostgreSQL's identity column */
+	db_text2(srv.db[0] ? "SELECT id FROM files WHERE report_id = ? ORDER BY arrival LIMIT 1 "
+	                     "OFFSET ?"
+	                   : "SELECT id FROM files WHERE report_id = ? ORDER BY rowid LIMIT 1 "
+	                     "OFFSET ?", pv, 2, out, len, NULL, 0);
 }
 
 /* Flips one byte in the middle of the n-th chunk of a stored file. */
 static void db_corrupt_chunk(const char *file_id, int n)
 {
-	sqlite3 *db = db_open();
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, data FROM file_chunks WHERE file_id = ? "
-	                                        "ORDER BY seq LIMIT 1 OFFSET ?", -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, file_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, n);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long seq = sqlite3_column_int64(st, 0);
-	int len = sqlite3_column_bytes(st, 1);
-	assert_true(len > 100);
-	unsigned char *data = malloc((size_t)len);
-	memcpy(data, sqlite3_column_blob(st, 1), (size_t)len);
-	sqlite3_finalize(st);
+	char off[16], seq[24];
+	snprintf(off, sizeof off, "%d", n);
+	const char *pv[] = { file_id, off };
+	db_text2("SELECT seq FROM file_chunks WHERE file_id = ? ORDER BY seq LIMIT 1 OFFSET ?", pv, 2,
+	         seq, sizeof seq, NULL, 0);
+	/* the chunk's bytes as hex (both engines can), written back as a blob */
+	enum { HEX_MAX = 2 * 70000 };
+	char *hex = malloc(HEX_MAX);
+	assert_non_null(hex);
+	const char *pk[] = { file_id, seq };
+	db_text2(srv.db[0] ? "SELECT encode(data, 'hex') FROM file_chunks WHERE file_id = ? AND "
+	                     "seq = ?"
+	                   : "SELECT hex(data) FROM file_chunks WHERE file_id = ? AND seq = ?", pk,
+	         2, hex, HEX_MAX, NULL, 0);
+	size_t len = strlen(hex) / 2;
+	assert_true(len > 100 && len < HEX_MAX / 2 - 1);
+	unsigned char *data = malloc(len);
+	assert_non_null(data);
+	for (size_t i = 0; i < len; i++) {
+		unsigned v;
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		data[i] = (unsigned char)v;
+	}
+	free(hex);
 	data[len / 2] ^= 0x01;
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE file_chunks SET data = ? WHERE file_id = ? "
-	                                        "AND seq = ?", -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_blob(st, 1, data, len, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, file_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, seq);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	assert_int_equal(sqlite3_changes(db), 1);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(db_query(&srv, "UPDATE file_chunks SET data = ? WHERE file_id = ? AND "
+	                                "seq = ?", pk, 2, data, (int)len, NULL, NULL, NULL), 1);
 	free(data);
 }
 
@@ -1186,12 +1190,12 @@ static void test_inbox_overdue(void **state)
 	set_status(o4, INV, "verifying", "Diverifikasi.", NULL, 200);
 	/* o1: received, both deadlines passed; o2: acknowledged, answer due later; o3: final;
 	 * o4: acknowledged, answer overdue */
-	db_run("UPDATE reports SET ack_due = '2020-01-08', due = '2020-03-31' WHERE id = ?", o1->id,
+	db_change("UPDATE reports SET ack_due = '2020-01-08', due = '2020-03-31' WHERE id = ?", o1->id,
 	       NULL);
-	db_run("UPDATE reports SET ack_due = '2020-01-08' WHERE id = ?", o2->id, NULL);
-	db_run("UPDATE reports SET ack_due = '2020-01-08', due = '2020-03-31' WHERE id = ?", o3->id,
+	db_change("UPDATE reports SET ack_due = '2020-01-08' WHERE id = ?", o2->id, NULL);
+	db_change("UPDATE reports SET ack_due = '2020-01-08', due = '2020-03-31' WHERE id = ?", o3->id,
 	       NULL);
-	db_run("UPDATE reports SET due = '2020-03-31' WHERE id = ?", o4->id, NULL);
+	db_change("UPDATE reports SET due = '2020-03-31' WHERE id = ?", o4->id, NULL);
 	json_t *l = inbox(SUPA, "");
 	const struct {
 		struct rep *p;
@@ -1650,9 +1654,9 @@ static void test_evidence_truncated(void **state)
 	assert_true(chunks >= 3);
 	assert_int_equal(db_int("SELECT count(*) FROM file_chunks WHERE file_id = ?", fid, NULL),
 	                 chunks);
-	db_run("DELETE FROM file_chunks WHERE file_id = ? AND seq = (SELECT max(seq) FROM "
+	db_change("DELETE FROM file_chunks WHERE file_id = ? AND seq = (SELECT max(seq) FROM "
 	       "file_chunks WHERE file_id = ?1)", fid, NULL);
-	db_run("UPDATE files SET chunks = chunks - 1, size = (chunks - 1) * 65536 WHERE id = ?", fid,
+	db_change("UPDATE files SET chunks = chunks - 1, size = (chunks - 1) * 65536 WHERE id = ?", fid,
 	       NULL);
 	size_t cut = (size_t)(chunks - 1) * 65536;
 	struct response r;
