@@ -1093,29 +1093,42 @@ static int sq_file_attach(void *cls, const char *file_id, const char *report_id,
 	return rc;
 }
 
+#define FILE_COLS "id, coalesce(report_id, ''), staged_at, added_at, added_by, size, chunks, " \
+                  "stream_key, header, meta"
+
+/* A row of FILE_COLS; `own`: meta copied (free it), else borrowed from the statement. */
+static void read_file(sqlite3_stmt *st, struct store_file *f, bool own)
+{
+	memset(f, 0, sizeof *f);
+	copy_text(f->id, sizeof f->id, st, 0);
+	copy_text(f->report_id, sizeof f->report_id, st, 1);
+	f->staged_at = sqlite3_column_int64(st, 2);
+	f->added_at = sqlite3_column_int64(st, 3);
+	copy_text(f->added_by, sizeof f->added_by, st, 4);
+	f->size = sqlite3_column_int64(st, 5);
+	f->chunks = sqlite3_column_int64(st, 6);
+	copy_blob(f->stream_key, sizeof f->stream_key, st, 7);
+	copy_blob(f->header, sizeof f->header, st, 8);
+	if (own) {
+		f->meta = dup_blob(st, 9, &f->meta_len);
+	} else {
+		f->meta = (unsigned char *)sqlite3_column_blob(st, 9);
+		f->meta_len = (size_t)sqlite3_column_bytes(st, 9);
+	}
+}
+
 static int sq_files_each(void *cls, const char *report_id, store_file_cb cb, void *arg)
 {
 	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "SELECT id, report_id, staged_at, added_at, added_by, size, chunks, "
-	                           "stream_key, header, meta FROM files WHERE report_id = ? "
+	sqlite3_stmt *st = stmt(q, "SELECT " FILE_COLS " FROM files WHERE report_id = ? "
 	                           "ORDER BY added_at, rowid"); /* rowid: the order they arrived */
 	if (!st)
 		return STORE_ERR;
 	bind_text(st, 1, report_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_file f = { 0 };
-		copy_text(f.id, sizeof f.id, st, 0);
-		copy_text(f.report_id, sizeof f.report_id, st, 1);
-		f.staged_at = sqlite3_column_int64(st, 2);
-		f.added_at = sqlite3_column_int64(st, 3);
-		copy_text(f.added_by, sizeof f.added_by, st, 4);
-		f.size = sqlite3_column_int64(st, 5);
-		f.chunks = sqlite3_column_int64(st, 6);
-		copy_blob(f.stream_key, sizeof f.stream_key, st, 7);
-		copy_blob(f.header, sizeof f.header, st, 8);
-		f.meta = (unsigned char *)sqlite3_column_blob(st, 9);
-		f.meta_len = (size_t)sqlite3_column_bytes(st, 9);
+		struct store_file f;
+		read_file(st, &f, false);
 		if (cb(arg, &f) != 0)
 			break;
 	}
@@ -1848,26 +1861,13 @@ static int sq_idreqs_each(void *cls, const char *report_id, const char *state, s
 static int sq_file_get(void *cls, const char *file_id, struct store_file *f)
 {
 	struct sq *q = cls;
-	sqlite3_stmt *st = stmt(q, "SELECT id, coalesce(report_id, ''), staged_at, added_at, "
-	                           "added_by, size, chunks, stream_key, header, meta FROM files "
-	                           "WHERE id = ?");
+	sqlite3_stmt *st = stmt(q, "SELECT " FILE_COLS " FROM files WHERE id = ?");
 	if (!st)
 		return STORE_ERR;
 	bind_text(st, 1, file_id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(f, 0, sizeof *f);
-		copy_text(f->id, sizeof f->id, st, 0);
-		copy_text(f->report_id, sizeof f->report_id, st, 1);
-		f->staged_at = sqlite3_column_int64(st, 2);
-		f->added_at = sqlite3_column_int64(st, 3);
-		copy_text(f->added_by, sizeof f->added_by, st, 4);
-		f->size = sqlite3_column_int64(st, 5);
-		f->chunks = sqlite3_column_int64(st, 6);
-		copy_blob(f->stream_key, sizeof f->stream_key, st, 7);
-		copy_blob(f->header, sizeof f->header, st, 8);
-		f->meta = dup_blob(st, 9, &f->meta_len);
-	}
+	if (rc == SQLITE_ROW)
+		read_file(st, f, true);
 	return finish(q, st, rc, true);
 }
 

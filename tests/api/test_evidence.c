@@ -160,6 +160,18 @@ static bool removed_has(const json_t *file, const char *kind)
 	return false;
 }
 
+/* The planted values (one a line of `path`) as needles into the returned buffer (free it). */
+static char *planted_needles(const char *path, struct byte_needle needles[32], size_t *n)
+{
+	size_t len;
+	char *planted = slurp(path, &len);
+	assert_non_null(planted);
+	*n = 0;
+	for (char *line = strtok(planted, "\n"); line && *n < 32; line = strtok(NULL, "\n"))
+		needles[(*n)++] = (struct byte_needle){ line, strlen(line), line };
+	return planted;
+}
+
 /* Each picture: nothing planted left (bytes and exiftool), identical pixels, removed right. */
 static void test_pictures_cleaned(void **state)
 {
@@ -174,14 +186,10 @@ static void test_pictures_cleaned(void **state)
 		{ "photo.gif", "clean.gif", false },
 	};
 	char path[300], cmd[800];
-	size_t plen;
 	snprintf(path, sizeof path, "%s/planted.txt", media);
-	char *planted = slurp(path, &plen);
-	assert_non_null(planted);
 	struct byte_needle needles[32];
-	size_t n = 0;
-	for (char *line = strtok(planted, "\n"); line && n < 32; line = strtok(NULL, "\n"))
-		needles[n++] = (struct byte_needle){ line, strlen(line), line };
+	size_t n;
+	char *planted = planted_needles(path, needles, &n);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct downloaded d;
 		submit_and_download(cases[i].name, false, &d);
@@ -233,13 +241,9 @@ static void test_media_and_documents_cleaned(void **state)
 	static const char *const exts[] = { "mp4", "mov", "heic", "mp3", "ogg", "wav", "pdf",
 	                                     "docx", "odt" };
 	char path[300], cmd[800];
-	size_t plen;
-	char *planted = slurp("tests/data/planted.txt", &plen);
-	assert_non_null(planted);
 	struct byte_needle needles[32];
-	size_t n = 0;
-	for (char *line = strtok(planted, "\n"); line && n < 32; line = strtok(NULL, "\n"))
-		needles[n++] = (struct byte_needle){ line, strlen(line), line };
+	size_t n;
+	char *planted = planted_needles("tests/data/planted.txt", needles, &n);
 	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
 		char name[40], src[300];
 		snprintf(name, sizeof name, "evidence.%s", exts[i]);
