@@ -69,6 +69,7 @@ DROP INDEX report_keys_holder;
 CREATE INDEX report_keys_holder ON report_keys(holder, report_id);
 DROP INDEX reports_status;
 CREATE INDEX reports_status ON reports(status, number);
+CREATE INDEX reports_ack ON reports(status, ack_due);   -- overdue: not acknowledged in time
 CREATE INDEX reports_due ON reports(due, number);
 CREATE INDEX reports_assignee ON reports(assignee, number);
 CREATE INDEX reports_category ON reports(category, number);
