@@ -1516,7 +1516,7 @@ static int reader_scope(struct sq *q, const char *user_id, int64_t *held, int64_
 	return finish(q, st, rc, false);
 }
 
-static int sq_inbox_page(void *cls, const struct store_inbox_filter *f, int64_t offset,
+static int inbox_page_in(void *cls, const struct store_inbox_filter *f, int64_t offset,
                          int64_t limit, store_inbox_cb cb, void *arg, int64_t *total)
 {
 	struct sq *q = cls;
@@ -1590,7 +1590,7 @@ static int sq_inbox_page(void *cls, const struct store_inbox_filter *f, int64_t 
 	return rc;
 }
 
-static int sq_inbox_counts(void *cls, const char *user_id, const char *today, store_count_cb cb,
+static int inbox_counts_in(void *cls, const char *user_id, const char *today, store_count_cb cb,
                            void *arg)
 {
 	struct sq *q = cls;
@@ -1616,6 +1616,41 @@ static int sq_inbox_counts(void *cls, const char *user_id, const char *today, st
 	if ((rc = finish(q, st, rc, false)) != STORE_OK)
 		return rc;
 	return cb(arg, "overdue", overdue) == 0 ? STORE_OK : STORE_ERR;
+}
+
+/* The inbox reads the reader's key count and then the reports in one read transaction (one
+ * WAL snapshot), so a report filed in between (perhaps not sealed to this reader) cannot slip
+ * into a plan that trusts the count. A deferred BEGIN takes no write lock. */
+static int read_begin(struct sq *q)
+{
+	struct conn *c = conn_get(q);
+	return c && exec(c->db, "BEGIN") == SQLITE_OK ? STORE_OK : STORE_ERR;
+}
+
+static int read_end(struct sq *q, int rc)
+{
+	struct conn *c = conn_get(q);
+	if (c && exec(c->db, rc == STORE_OK ? "COMMIT" : "ROLLBACK") != SQLITE_OK && rc == STORE_OK)
+		rc = STORE_ERR;
+	return rc;
+}
+
+static int sq_inbox_page(void *cls, const struct store_inbox_filter *f, int64_t offset,
+                         int64_t limit, store_inbox_cb cb, void *arg, int64_t *total)
+{
+	int rc = read_begin(cls);
+	if (rc == STORE_OK)
+		rc = read_end(cls, inbox_page_in(cls, f, offset, limit, cb, arg, total));
+	return rc;
+}
+
+static int sq_inbox_counts(void *cls, const char *user_id, const char *today, store_count_cb cb,
+                           void *arg)
+{
+	int rc = read_begin(cls);
+	if (rc == STORE_OK)
+		rc = read_end(cls, inbox_counts_in(cls, user_id, today, cb, arg));
+	return rc;
 }
 
 static int sq_report_update(void *cls, const struct store_report *r)
