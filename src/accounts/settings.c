@@ -125,13 +125,13 @@ static const char *apply(struct settings *s, const struct field *f, const json_t
 			return "limits";
 		const json_t *mf = json_object_get(v, "max_files"), *mb = json_object_get(v, "max_file_bytes"),
 		             *mc = json_object_get(v, "max_message_chars");
-		if (mf && (!json_is_integer(mf) || json_integer_value(mf) < 0 || json_integer_value(mf) > 100))
+		if (mf && (!json_is_integer(mf) || json_integer_value(mf) < 0 || json_integer_value(mf) > LIMIT_MAX_FILES))
 			return "limits.max_files";
 		if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1 ||
-		           json_integer_value(mb) > (1LL << 30)))
+		           json_integer_value(mb) > (json_int_t)LIMIT_MAX_FILE_BYTES))
 			return "limits.max_file_bytes";
-		if (mc && (!json_is_integer(mc) || json_integer_value(mc) < 20 ||
-		           json_integer_value(mc) > 100000))
+		if (mc && (!json_is_integer(mc) || json_integer_value(mc) < LIMIT_MIN_MESSAGE_CHARS ||
+		           json_integer_value(mc) > LIMIT_MAX_MESSAGE_CHARS))
 			return "limits.max_message_chars";
 		const char *key;
 		const json_t *unused;
