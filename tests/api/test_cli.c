@@ -199,6 +199,30 @@ static void test_config_file_errors_name_the_line(void **state)
 	assert_non_null(strstr(out, "peluit.conf:3"));
 }
 
+/* An admin needs no confirmation: --confirm-as with --role admin is a usage error, up front,
+ * and nothing is created (no account, no recovery key printed). */
+static void test_admin_confirm_as_is_usage(void **state)
+{
+	(void)state;
+	char out[8192], data[128], path[256];
+	snprintf(data, sizeof data, "%s/adm", dir);
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	snprintf(path, sizeof path, "%s/adm-pw", dir);
+	FILE *f = fopen(path, "w");
+	fputs("Admin-confirm-as-passphrase-31\n", f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username adm2 --role admin "
+	                        "--password-file %s --confirm-as nobody --confirm-password-file %s",
+	                        data, path, path), 2);
+	print_message("%s", out);
+	assert_non_null(strstr(out, "--confirm-as"));
+	assert_non_null(strstr(out, "reader roles"));
+	assert_null(strstr(out, "Recovery key"));
+	assert_int_equal(lines(out), 1);
+	assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 0);
+	assert_null(strstr(out, "adm2"));
+}
+
 /* [limits] in peluit.conf takes the ranges of PATCH /staff/settings: a default the admin could
  * not set again is refused at start, naming the key and the range; nothing is clamped. */
 static void test_config_limits_match_settings(void **state)
@@ -245,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_serve_needs_init),
 		cmocka_unit_test(test_config_file_errors_name_the_line),
 		cmocka_unit_test(test_config_limits_match_settings),
+		cmocka_unit_test(test_admin_confirm_as_is_usage),
 	};
 	return cmocka_run_group_tests_name("api_cli", tests, setup, teardown);
 }
