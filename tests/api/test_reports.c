@@ -2160,6 +2160,23 @@ static void test_reporter_files(void **state)
 	http_post_multipart(&srv, "/api/v1/reporter/files", hv, empty, 1, 30000, &r);
 	expect_error(&r, 400, "invalid_field", "evidence");
 	response_free(&r);
+	/* multipart only: a JSON body can carry no file, so its 415 lists multipart alone */
+	static const char *const json_types[] = { "application/json",
+	                                          "application/json; charset=utf-8", NULL };
+	for (size_t i = 0; json_types[i]; i++) {
+		char ctype[80];
+		snprintf(ctype, sizeof ctype, "Content-Type: %s", json_types[i]);
+		const char *hj[] = { auth, ctype, NULL };
+		http_post(&srv, "/api/v1/reporter/files", hj, "{\"keep_metadata\":true}", &r);
+		expect_error(&r, 415, "unsupported_type", NULL);
+		json_t *acc = json_object_get(json_object_get(r.json, "error"), "accepted");
+		json_t *want = json_pack("[s]", "multipart/form-data");
+		if (!json_equal(acc, want))
+			print_error("accepted: %s\n", r.body);
+		assert_true(json_equal(acc, want));
+		json_decref(want);
+		response_free(&r);
+	}
 	/* by cookie without the CSRF header */
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "Cookie: peluit_reporter=%s", t);
