@@ -1619,6 +1619,27 @@ static void test_recover(void **state)
 	free(tk);
 }
 
+/* /staff/recover is throttled like /staff/login, and its 429 says when to try again. */
+static void test_recover_throttle(void **state)
+{
+	(void)state;
+	struct response r;
+	for (int i = 0; i < 5; i++) {
+		recover_raw("rec-nobody", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", PW_APIINV_3, NULL,
+		            &r);
+		expect_error(&r, 401, "unauthenticated", NULL);
+		response_free(&r);
+	}
+	recover_raw("rec-nobody", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", PW_APIINV_3, NULL, &r);
+	expect_error(&r, 429, "rate_limited", NULL);
+	const char *ra = response_header(&r, "Retry-After");
+	assert_non_null(ra);
+	print_message("Retry-After: %s\n", ra);
+	long wait = strtol(ra, NULL, 10);
+	assert_true(wait >= 1 && wait <= 900);
+	response_free(&r);
+}
+
 static void test_password_change(void **state)
 {
 	(void)state;
@@ -2462,6 +2483,7 @@ int main(void)
 		cmocka_unit_test(test_login_throttle),
 		cmocka_unit_test(test_totp_enrol_and_login),
 		cmocka_unit_test(test_recover),
+		cmocka_unit_test(test_recover_throttle),
 		cmocka_unit_test(test_password_change),
 		cmocka_unit_test(test_csrf_with_cookie),
 		cmocka_unit_test(test_sessions_expired_and_foreign),
