@@ -133,6 +133,10 @@ static const char *error_field(const struct response *r)
 	return json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
 }
 
+/* The 401 message of staff routes (src/core/errors.def), in both languages. */
+#define STAFF_401_ID "Nama pengguna atau kata sandi salah, atau sesi telah berakhir."
+#define STAFF_401_EN "Wrong username or password, or the session has ended."
+
 static const char *error_message(const struct response *r)
 {
 	return json_string_value(json_object_get(json_object_get(r->json, "error"), "message"));
@@ -2459,8 +2463,32 @@ static void test_tokens_do_not_cross(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		http_get_as(&srv, rep_tok, staff_paths[i], &r);
 		expect_error(&r, 401, "unauthenticated", NULL);
+		/* the staff message (errors.def), not the reporter's */
+		assert_string_equal(error_message(&r), STAFF_401_ID);
+		response_free(&r);
+		char en[128];
+		snprintf(en, sizeof en, "%s?lang=en", staff_paths[i]);
+		http_get_as(&srv, rep_tok, en, &r);
+		expect_error(&r, 401, "unauthenticated", NULL);
+		assert_string_equal(error_message(&r), STAFF_401_EN);
 		response_free(&r);
 	}
+	/* a staff session that was logged out: the staff message too */
+	char *gone = staff_login(&srv, "inv1", PW_INV1, NULL);
+	assert_non_null(gone);
+	call(&srv, "POST", "/api/v1/staff/logout", gone, NULL, &r);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	http_get_as(&srv, gone, "/api/v1/staff/me?lang=en", &r);
+	expect_error(&r, 401, "unauthenticated", NULL);
+	assert_string_equal(error_message(&r), STAFF_401_EN);
+	response_free(&r);
+	free(gone);
+	/* reporter routes keep the reporter's message */
+	http_get_as(&srv, staff_tok, "/api/v1/reporter/report?lang=en", &r);
+	expect_error(&r, 401, "unauthenticated", NULL);
+	assert_non_null(strstr(error_message(&r), "receipt code"));
+	response_free(&r);
 	call(&srv, "POST", "/api/v1/staff/logout", rep_tok, NULL, &r);
 	expect_error(&r, 401, "unauthenticated", NULL);
 	response_free(&r);

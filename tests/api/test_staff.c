@@ -1744,8 +1744,12 @@ static void test_sessions_expired_and_foreign(void **state)
 	db_exec(&srv, "UPDATE sessions SET last_seen = last_seen - 3600 WHERE user_id = "
 	              "(SELECT id FROM users WHERE username = 'act1')");
 	struct response r;
-	http_get_as(&srv, t, "/api/v1/staff/me", &r);
+	http_get_as(&srv, t, "/api/v1/staff/me?lang=en", &r);
 	expect_error(&r, 401, "unauthenticated", NULL);
+	/* the staff message, not the reporter's */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	                                                      "message")),
+	                    "Wrong username or password, or the session has ended.");
 	response_free(&r);
 	forget_token("act1");
 	assert_int_equal(get_me_on(&srv, tok("act1"), NULL), 200);
