@@ -1545,6 +1545,10 @@ static void test_receipt_login(void **state)
 				assert_non_null(strcasestr(c, "HttpOnly"));
 				assert_non_null(strcasestr(c, "SameSite=Strict"));
 				assert_non_null(strcasestr(c, "Path=/"));
+				/* a session cookie: the 20-minute idle rule is the server's, so no fixed
+				 * lifetime may end an active session */
+				assert_null(strcasestr(c, "Max-Age"));
+				assert_null(strcasestr(c, "Expires"));
 			}
 		}
 		if (!cookie)
