@@ -1269,6 +1269,10 @@ static void test_json_field_rules(void **state)
 		{ "{\"phone\":\"+1 234 567\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"+1234567890123456\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"0812 3456 789x\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		/* with +, the national rules too: no country code starts with 0, no second trunk 0 */
+		{ "{\"phone\":\"+0812345678\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		{ "{\"phone\":\"+62 00812 3456 789\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		{ "{\"phone\":\"+62 812\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"+62 812 3456 7890 ext 5\"}", 0, 0, 0, 0, 0, 400, "invalid_field",
 		  "phone" },
 		/* name, email */
@@ -1494,6 +1498,10 @@ static void test_phone_normalization(void **state)
 		{ "62 (812) 3456-789", "+628123456789" },
 		{ "+1 (415) 555-0100", "+14155550100" },
 		{ "+1234 5678", "+12345678" }, /* 8 digits: the fewest */
+		/* +62 takes the subscriber number without the trunk 0; a stray 0 is dropped */
+		{ "+62 812-3456-789", "+628123456789" },
+		{ "+62 0812 3456 789", "+628123456789" },
+		{ "+62 (0)812 3456 789", "+628123456789" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *b = J("{s:s, s:s, s:s}", "category", "lainnya", "message", MSG_OK, "phone",
