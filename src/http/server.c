@@ -25,6 +25,9 @@ enum { ST_NEW, ST_RUNNING, ST_DONE };
 /* Bytes we keep reading (and dropping) after refusing a body, so the client can read our
  * answer; past that the connection is closed. */
 #define DRAIN_MAX (1024 * 1024)
+/* The most bytes one character of a message can take in a JSON body: a 4-byte character
+ * written as two \u escapes. (A multipart field holds raw UTF-8: 4.) */
+#define JSON_BYTES_PER_CHAR 12
 
 struct http_server {
 	struct MHD_Daemon *d;

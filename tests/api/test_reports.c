@@ -1490,6 +1490,54 @@ static void test_json_boundaries_accepted(void **state)
 	free(email);
 }
 
+/* A message of max_message_chars code points of 4-byte UTF-8 (80000 bytes with the default
+ * 20000) fits, in JSON (raw or as \\u escapes, 12 bytes a character) and as a multipart field;
+ * the 413 comes only from real excess, and one character too many is a 400. */
+static void test_long_messages_fit(void **state)
+{
+	(void)state;
+	char *emoji = repeat("\xf0\x9f\x99\x82", 20000, NULL); /* 20000 code points */
+	json_t *sent = json_pack("{s:s, s:s, s:s}", "category", "lainnya", "message", emoji,
+	                         "involved", "Dinas Pekerjaan Umum");
+	char *raw = json_dumps(sent, JSON_COMPACT);
+	char *escaped = json_dumps(sent, JSON_COMPACT | JSON_ENSURE_ASCII);
+	assert_true(strlen(escaped) > 240000);
+	struct rep rep = { .label = "20000 emoji in JSON" };
+	submit_ok(NULL, raw, &rep);
+	json_t *v = report_of(&rep, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "content"),
+	                                                      "message")), emoji);
+	json_decref(v);
+	free(rep.token);
+	free(rep.csrf);
+	submit_ok(NULL, escaped, NULL);
+	const struct mpart parts[] = {
+		FIELD("category", "lainnya"),
+		FIELD("message", emoji),
+		FIELD("involved", "Dinas Pekerjaan Umum"),
+	};
+	struct response r;
+	submit_multipart_on(&srv, parts, 3, &r);
+	assert_status(&r, 201);
+	response_free(&r);
+	/* one more is the message's own 400, not a 413 */
+	char *over = repeat("\xf0\x9f\x99\x82", 20001, NULL);
+	char *b = J("{s:s, s:s}", "category", "lainnya", "message", over);
+	call(&srv, "POST", "/api/v1/reports", NULL, b, &r);
+	expect_error(&r, 400, "invalid_field", "message");
+	response_free(&r);
+	free(b);
+	const struct mpart over_parts[] = { FIELD("category", "lainnya"), FIELD("message", over) };
+	submit_multipart_on(&srv, over_parts, 2, &r);
+	expect_error(&r, 400, "invalid_field", "message");
+	response_free(&r);
+	free(over);
+	free(raw);
+	free(escaped);
+	json_decref(sent);
+	free(emoji);
+}
+
 static void test_phone_normalization(void **state)
 {
 	(void)state;
@@ -3089,6 +3137,7 @@ int main(void)
 		cmocka_unit_test(test_submit_full_and_view),
 		cmocka_unit_test(test_minimal_view_nulls),
 		cmocka_unit_test(test_json_boundaries_accepted),
+		cmocka_unit_test(test_long_messages_fit),
 		cmocka_unit_test(test_phone_normalization),
 		cmocka_unit_test(test_receipt_login),
 		cmocka_unit_test(test_multipart_submit_with_files),
