@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2613,6 +2616,109 @@ static bool reporter_line(const char *l)
 	       strstr(l, "(no route)") || strstr(l, "POST");
 }
 
+/* Sends all n bytes on fd; false when the connection failed. */
+static bool send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Sends the next piece bytes of body every interval seconds for about `seconds`; returns the
+ * new offset. */
+static size_t send_slowly(int fd, const char *body, size_t off, size_t len, size_t piece,
+                          double interval, double seconds)
+{
+	double end = now_seconds() + seconds;
+	while (now_seconds() < end && off + piece < len) {
+		assert_true(send_all(fd, body + off, piece));
+		off += piece;
+		sleep_s(interval);
+	}
+	return off;
+}
+
+/* An upload still arriving is not abandoned: the sweep of abandoned uploads (staged files
+ * older than 10 minutes) counts from the upload's last activity, for every file it staged,
+ * also one finished earlier in the same body. Ages are moved back in the database twice by
+ * 8 minutes, a minute apart: only a file that was marked active in between survives. */
+static void test_slow_upload_not_swept(void **state)
+{
+	(void)state;
+	char *first = repeat("Kronologi kejadian, bagian pertama. ", 3000, NULL); /* 108 KB */
+	char *second = repeat("Rekaman percakapan yang diketik ulang. ", 56000, NULL); /* 2.2 MB */
+	const struct mpart parts[] = {
+		FIELD("category", "pengadaan"),
+		FIELD("message", "Unggahan lambat dari jaringan seluler yang tetap harus diterima."),
+		FILEPART("evidence", "bagian1.txt", "text/plain", first, strlen(first)),
+		FILEPART("evidence", "bagian2.txt", "text/plain", second, strlen(second)),
+	};
+	size_t blen;
+	char *body = multipart_body(parts, 4, &blen);
+	assert_non_null(body);
+	const char *at2 = strstr(body, "bagian2.txt");
+	assert_non_null(at2);
+	long long staged0 = db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL");
+
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port) };
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	char head[512];
+	int hn = snprintf(head, sizeof head,
+	                  "POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	                  MPART_CONTENT_TYPE "\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+	                  srv.port, blen);
+	assert_true(send_all(fd, head, (size_t)hn));
+	/* the fields, the whole first file and three chunks of the second */
+	size_t off = (size_t)(at2 - body) + 3 * 65536;
+	assert_true(send_all(fd, body, off));
+	double until = now_seconds() + 20;
+	while (db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL") < staged0 + 2 &&
+	       now_seconds() < until)
+		sleep_s(0.2);
+	assert_int_equal(db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL"),
+	                 staged0 + 2);
+
+	db_exec(&srv, "UPDATE files SET staged_at = staged_at - 480 WHERE report_id IS NULL");
+	off = send_slowly(fd, body, off, blen, 16384, 2.0, 66);
+	db_exec(&srv, "UPDATE files SET staged_at = staged_at - 480 WHERE report_id IS NULL");
+	/* a sweep runs meanwhile (once a minute) */
+	off = send_slowly(fd, body, off, blen, 16384, 2.0, 66);
+	assert_true(send_all(fd, body + off, blen - off));
+
+	char resp[8192];
+	size_t got = 0;
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	until = now_seconds() + 60;
+	while (got < sizeof resp - 1 && now_seconds() < until && poll(&pf, 1, 1000) >= 0) {
+		if (!(pf.revents & (POLLIN | POLLHUP)))
+			continue;
+		ssize_t n = recv(fd, resp + got, sizeof resp - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	resp[got] = '\0';
+	close(fd);
+	if (strncmp(resp, "HTTP/1.1 201", 12) != 0)
+		print_error("slow upload: %.600s\n", resp);
+	assert_int_equal(strncmp(resp, "HTTP/1.1 201", 12), 0);
+	assert_non_null(strstr(resp, "bagian1.txt"));
+	assert_non_null(strstr(resp, "bagian2.txt"));
+	free(body);
+	free(first);
+	free(second);
+}
+
 static void test_interrupted_upload(void **state)
 {
 	(void)state;
@@ -3157,6 +3263,7 @@ int main(void)
 		cmocka_unit_test(test_reporter_logout),
 		cmocka_unit_test(test_reporter_idle_timeout),
 		cmocka_unit_test(test_interrupted_upload),
+		cmocka_unit_test(test_slow_upload_not_swept),
 		cmocka_unit_test(test_not_accepting_without_reader),
 		cmocka_unit_test(test_rate_limits),
 		cmocka_unit_test(test_no_exact_times_stored),
