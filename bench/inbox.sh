@@ -11,7 +11,7 @@
 #      on two cores). Seeded data is kept in BENCH_DIR for later runs (SEED=reuse).
 #   2. Serves the seeded database with the release build (build/peluit) and, as an
 #      investigator who reads every report, times ROUNDS requests each of: the first inbox
-#      page, filtered pages (status + category, kecamatan sorted by due), a deep page, and case
+#      page, filtered pages (status + category; kecamatan sorted by due; overdue), a deep page, and case
 #      pages (decrypting content, messages, files, history and the access list, and writing
 #      the "report opened" audit entry). Prints p50 and p95 (goals: p95 < 25 ms for inbox
 #      pages, < 15 ms for a case).

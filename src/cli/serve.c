@@ -70,6 +70,11 @@ static void upkeep(struct store *st, const struct instance_keys *keys, struct tr
 		         (long long)swept);
 	if (st->reporter_session_purge(st->cls, now - REPORTER_IDLE_SECONDS) != STORE_OK)
 		log_error("upkeep: could not purge expired reporter sessions");
+	static time_t planned;
+	if (st->optimize && now - planned >= 3600) { /* the planner's statistics, hourly */
+		st->optimize(st->cls);
+		planned = now;
+	}
 }
 
 static int serve(const struct config *cfg)
@@ -137,6 +142,8 @@ static int serve(const struct config *cfg)
 			sigaddset(&stop, SIGTERM);
 			struct timespec tick = { UPKEEP_SECONDS, 0 };
 			time_t last_hour = time(NULL);
+			if (st->optimize)
+				st->optimize(st->cls);
 			int sig;
 			while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
 				upkeep(st, &keys, &trust, cfg->data_dir, srv, &last_hour);

@@ -413,6 +413,10 @@ struct store {
 	/* Calls cb for each queued reporter entry, then deletes them all. In a transaction. */
 	int (*audit_pending_take)(void *cls, store_pending_cb cb, void *arg);
 
+	/* Refreshes the statistics the query planner uses (bounded work); NULL when the engine
+	 * does it by itself. serve calls it at start and hourly. */
+	void (*optimize)(void *cls);
+
 	/* Closes the calling thread's connection and frees the store. */
 	void (*close)(struct store *s);
 };

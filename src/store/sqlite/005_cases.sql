@@ -49,10 +49,27 @@ CREATE TABLE identity_requests (
 CREATE INDEX identity_requests_report ON identity_requests(report_id, requester_id);
 CREATE INDEX identity_requests_state ON identity_requests(state, at);
 
--- The inbox walks a reader's keys (holder, report_id) or the reports in number order.
+-- How many report keys each holder has, kept by triggers, so that the inbox knows at once
+-- whether a reader reads every report (then no key needs probing) or few of them.
+CREATE TABLE key_counts (
+	holder TEXT PRIMARY KEY,
+	n INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO key_counts (holder, n) SELECT holder, count(*) FROM report_keys GROUP BY holder;
+CREATE TRIGGER report_keys_counted AFTER INSERT ON report_keys BEGIN
+	INSERT INTO key_counts (holder, n) VALUES (NEW.holder, 1)
+		ON CONFLICT (holder) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER report_keys_uncounted AFTER DELETE ON report_keys BEGIN
+	UPDATE key_counts SET n = n - 1 WHERE holder = OLD.holder;
+END;
+
+-- The inbox walks a reader's keys (holder, report_id) or the reports in the order asked.
 DROP INDEX report_keys_holder;
 CREATE INDEX report_keys_holder ON report_keys(holder, report_id);
+DROP INDEX reports_status;
+CREATE INDEX reports_status ON reports(status, number);
 CREATE INDEX reports_due ON reports(due, number);
-CREATE INDEX reports_assignee ON reports(assignee);
-CREATE INDEX reports_category ON reports(category);
-CREATE INDEX reports_kecamatan ON reports(kecamatan);
+CREATE INDEX reports_assignee ON reports(assignee, number);
+CREATE INDEX reports_category ON reports(category, number);
+CREATE INDEX reports_kecamatan ON reports(kecamatan, number);
