@@ -71,6 +71,11 @@ void api_cases_patch(struct request *r)
 		.set_assignee = json_object_get(r->json, "assignee") != NULL,
 		.assignee = r->present[3] ? r->in[3].s : NULL,
 	};
+	/* Assignment is the supervisor's (403 for anyone else, before the report is looked at). */
+	if (p.set_assignee && strcmp(r->user.role, "supervisor") != 0) {
+		reply_error(r, ERR_FORBIDDEN, "assignee");
+		return;
+	}
 	if (!open_case(r, CASE_READER, &c))
 		return;
 	reply_case(r, &c, case_update(r, &c, &p), false);

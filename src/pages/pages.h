@@ -33,6 +33,13 @@ void page_static(struct request *r);
  * or "&" ("/staff/users?", "/staff/audit?actor=x&"). */
 json_t *staff_pager(struct request *r, const char *base, int64_t page, int64_t per_page,
                     int64_t total);
+/* Appends "name=value&" (value percent-encoded) to the query being built in q (len bytes);
+ * nothing when value is NULL. */
+void staff_query_add(char *q, size_t len, const char *name, const char *value);
+/* Runs a listing of reports/ that replies 400 to a query it refuses (case_inbox,
+ * case_identity_requests), so that the page can say what was wrong: the listing; or NULL with
+ * the field at fault in bad; or NULL with bad "" after replying the error page. */
+json_t *staff_listing(struct request *r, json_t *(*list)(struct request *r), char bad[32]);
 /* The language to carry in links: "?lang=en" / "?lang=id", or "" (Indonesian by default). */
 const char *staff_lang_query(struct request *r);
 /* Renders a staff page: the common page context, the staff context above (`me`, `csrf` and
@@ -88,6 +95,26 @@ void page_staff_settings(struct request *r);
 void page_staff_settings_post(struct request *r);
 /* staff_audit.c */
 void page_staff_audit(struct request *r);
+/* staff_cases.c: the inbox and the case page (readers); staff_case_forms.c: its forms;
+ * staff_identity.c: the supervisors' identity-request queue. */
+void page_staff_inbox(struct request *r);
+void page_staff_case(struct request *r);
+void page_staff_case_file(struct request *r);
+/* The case page of r->params[0] for the caller (404 when they cannot read it); `extra` (taken
+ * over) adds a refused form's problem and what was typed. */
+void staff_case_page(struct request *r, unsigned status, json_t *extra);
+extern const struct jfield page_staff_case_status_fields[], page_staff_case_assign_fields[],
+	page_staff_case_text_fields[], page_staff_case_user_fields[],
+	page_staff_identity_decide_fields[];
+void page_staff_case_status(struct request *r);
+void page_staff_case_assign(struct request *r);
+void page_staff_case_message(struct request *r);
+void page_staff_case_note(struct request *r);
+void page_staff_case_grant(struct request *r);
+void page_staff_case_revoke(struct request *r);
+void page_staff_case_identity(struct request *r);
+void page_staff_identity(struct request *r);
+void page_staff_identity_decide(struct request *r);
 
 /* ---- reporter pages (report_*.c) ----
  * /lapor (the report form and the receipt) and /cek (a reporter's own report, by receipt),
@@ -121,6 +148,13 @@ void report_number(struct request *r, uint64_t n, char *out, size_t len);
 /* The i18n string at `path` with each "{name}" replaced by vars.name (a string), as a new
  * JSON string. `vars` is taken over. */
 json_t *report_fill(struct request *r, const char *path, json_t *vars);
+/* The value of `key` of the item of a list of {code, …} whose code is `code`, or NULL. */
+const char *report_name_of(const json_t *list, const char *code, const char *key);
+/* What the reporter sent, as a page shows it (codes become names, absent fields null):
+ * {message, involved, occurred, kecamatan, kelurahan, address, location}. */
+json_t *report_content_json(const json_t *content);
+/* The length of a UTF-8 string in code points (the limits of API.md count those). */
+size_t report_chars(const char *s);
 /* The accepted evidence types as people know them ("JPEG, PNG, …, PDF, DOCX, …"), and as
  * the accept attribute of a file input (MIME types and file name extensions). */
 const char *report_types_label(void);

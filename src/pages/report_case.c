@@ -68,53 +68,6 @@ void page_report_check_post(struct request *r)
 
 /* ---- GET /cek/laporan ---- */
 
-/* The name of a code in a list of {code, name|label}, or NULL. */
-static const char *name_of(const json_t *list, const char *code, const char *key)
-{
-	size_t i;
-	const json_t *item;
-	json_array_foreach(list, i, item)
-		if (code && !strcmp(json_string_value(json_object_get(item, "code")), code))
-			return json_string_value(json_object_get(item, key));
-	return NULL;
-}
-
-static json_t *opt_string(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-/* What the reporter sent, as a page shows it: codes become names. */
-static json_t *content_json(const json_t *content)
-{
-	const char *kec = json_string_value(json_object_get(content, "kecamatan"));
-	const char *kel = json_string_value(json_object_get(content, "kelurahan"));
-	const json_t *kecamatan = NULL;
-	size_t i;
-	const json_t *k;
-	json_array_foreach(refdata_kecamatan(), i, k)
-		if (kec && !strcmp(json_string_value(json_object_get(k, "code")), kec))
-			kecamatan = k;
-	const char *kel_name = kel ? name_of(json_object_get(kecamatan, "kelurahan"), kel, "name")
-	                           : NULL;
-	char location[64] = "";
-	const json_t *lat = json_object_get(content, "lat"), *lon = json_object_get(content, "lon");
-	if (json_is_number(lat) && json_is_number(lon))
-		snprintf(location, sizeof location, "%.5f, %.5f", json_number_value(lat),
-		         json_number_value(lon));
-	json_t *out = json_pack(
-		"{s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-		"message", opt_string(json_string_value(json_object_get(content, "message"))),
-		"involved", opt_string(json_string_value(json_object_get(content, "involved"))),
-		"occurred", opt_string(json_string_value(json_object_get(content, "occurred"))),
-		"kecamatan", opt_string(kecamatan ? json_string_value(json_object_get(kecamatan, "name"))
-		                                  : kec),
-		"kelurahan", opt_string(kel_name ? kel_name : kel),
-		"address", opt_string(json_string_value(json_object_get(content, "address"))),
-		"location", opt_string(location));
-	return out;
-}
-
 /* The report page for the signed-in reporter; `extra` (taken over) adds a form's problem. */
 static void case_page(struct request *r, unsigned status, json_t *extra)
 {
@@ -126,7 +79,7 @@ static void case_page(struct request *r, unsigned status, json_t *extra)
 	char when[64], path[64];
 	json_t *categories = refdata_categories(r->lang, false);
 	const char *category = json_string_value(json_object_get(view, "category"));
-	const char *category_label = name_of(categories, category, "label");
+	const char *category_label = report_name_of(categories, category, "label");
 
 	json_t *timeline = json_array();
 	size_t i;
@@ -160,7 +113,7 @@ static void case_page(struct request *r, unsigned status, json_t *extra)
 		"submitted_on", when,
 		"timeline", timeline,
 		"messages", messages,
-		"content", content_json(json_object_get(view, "content")),
+		"content", report_content_json(json_object_get(view, "content")),
 		"identity", json_is_object(identity) ? identity : json_null(),
 		"files", report_files_json(r, json_object_get(view, "files")),
 		"clean", true);
@@ -211,14 +164,6 @@ const struct jfield page_report_message_fields[] = {
 	{ NULL, J_STRING, false, 0, 0 },
 };
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static void reply_problem(struct request *r, unsigned status, const char *body,
                           const char *message)
 {
@@ -235,7 +180,7 @@ void page_report_message(struct request *r)
 		reply_problem(r, 400, body, staff_t(r, "report.case.reply_empty", ""));
 		return;
 	}
-	if (chars(body) > MESSAGE_MAX) {
+	if (report_chars(body) > MESSAGE_MAX) {
 		reply_problem(r, 400, body, staff_t(r, "report.case.reply_long", ""));
 		return;
 	}

@@ -283,6 +283,59 @@ json_t *report_files_json(struct request *r, const json_t *files)
 	return out;
 }
 
+const char *report_name_of(const json_t *list, const char *code, const char *key)
+{
+	size_t i;
+	const json_t *item;
+	json_array_foreach(list, i, item)
+		if (code && !strcmp(json_string_value(json_object_get(item, "code")), code))
+			return json_string_value(json_object_get(item, key));
+	return NULL;
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+json_t *report_content_json(const json_t *content)
+{
+	const char *kec = json_string_value(json_object_get(content, "kecamatan"));
+	const char *kel = json_string_value(json_object_get(content, "kelurahan"));
+	const json_t *kecamatan = NULL;
+	size_t i;
+	const json_t *k;
+	json_array_foreach(refdata_kecamatan(), i, k)
+		if (kec && !strcmp(json_string_value(json_object_get(k, "code")), kec))
+			kecamatan = k;
+	const char *kel_name = kel ? report_name_of(json_object_get(kecamatan, "kelurahan"), kel, "name")
+	                           : NULL;
+	char location[64] = "";
+	const json_t *lat = json_object_get(content, "lat"), *lon = json_object_get(content, "lon");
+	if (json_is_number(lat) && json_is_number(lon))
+		snprintf(location, sizeof location, "%.5f, %.5f", json_number_value(lat),
+		         json_number_value(lon));
+	json_t *out = json_pack(
+		"{s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		"message", opt_string(json_string_value(json_object_get(content, "message"))),
+		"involved", opt_string(json_string_value(json_object_get(content, "involved"))),
+		"occurred", opt_string(json_string_value(json_object_get(content, "occurred"))),
+		"kecamatan", opt_string(kecamatan ? json_string_value(json_object_get(kecamatan, "name"))
+		                                  : kec),
+		"kelurahan", opt_string(kel_name ? kel_name : kel),
+		"address", opt_string(json_string_value(json_object_get(content, "address"))),
+		"location", opt_string(location));
+	return out;
+}
+
+size_t report_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 int report_session(struct request *r)
 {
 	if (r->authed) /* the route table already authenticated the reporter */

@@ -35,25 +35,6 @@ static const char *filter(struct request *r, const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* Appends name=value, percent-encoded, to a query being built. */
-static void add_param(char *q, size_t len, const char *name, const char *value)
-{
-	if (!value)
-		return;
-	size_t n = strlen(q);
-	n += (size_t)snprintf(q + n, len > n ? len - n : 0, "%s=", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < len; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p))
-			q[n++] = (char)*p;
-		else
-			n += (size_t)snprintf(q + n, len - n, "%%%02X", *p);
-	}
-	if (n + 1 < len)
-		q[n++] = '&';
-	q[n] = '\0';
-}
-
 /* The verifier's reason in the page's language (audit.c words it in English). */
 static const char *reason(struct request *r, const char *why)
 {
@@ -136,11 +117,11 @@ void page_staff_audit(struct request *r)
 	                        from ? from : "", "to", to ? to : "", "verify", verdict(r),
 	                        "filtered", f.actor || f.action || f.subject || from || to);
 	char base[1200] = "/staff/audit?";
-	add_param(base, sizeof base, "actor", f.actor);
-	add_param(base, sizeof base, "action", f.action);
-	add_param(base, sizeof base, "case", f.subject);
-	add_param(base, sizeof base, "from", from);
-	add_param(base, sizeof base, "to", to);
+	staff_query_add(base, sizeof base, "actor", f.actor);
+	staff_query_add(base, sizeof base, "action", f.action);
+	staff_query_add(base, sizeof base, "case", f.subject);
+	staff_query_add(base, sizeof base, "from", from);
+	staff_query_add(base, sizeof base, "to", to);
 	json_t *pager = bad ? NULL : staff_pager(r, base, page, per_page, total);
 	if (pager)
 		json_object_set_new(ctx, "pager", pager);

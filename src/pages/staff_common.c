@@ -97,6 +97,40 @@ void staff_totp_code(const char *typed, char out[8])
 	out[n == 6 ? n : 0] = '\0';
 }
 
+void staff_query_add(char *q, size_t len, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	size_t n = strlen(q);
+	n += (size_t)snprintf(q + n, len > n ? len - n : 0, "%s=", name);
+	for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p))
+			q[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(q + n, len - n, "%%%02X", *p);
+	}
+	if (n + 1 < len)
+		q[n++] = '&';
+	q[n] = '\0';
+}
+
+json_t *staff_listing(struct request *r, json_t *(*list)(struct request *r), char bad[32])
+{
+	struct report_error e;
+	report_quiet(r);
+	json_t *out = list(r);
+	bad[0] = '\0';
+	if (!report_failed(r, &e))
+		return out;
+	json_decref(out);
+	if (e.status == 400)
+		snprintf(bad, 32, "%s", e.field[0] ? e.field : "query");
+	else
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+	return NULL;
+}
+
 /* Previous and next links of a listing of `total` items, or NULL when one page holds all.
  * `base` is the path with its query so far ("/staff/users?" or "/staff/audit?actor=x&"). */
 json_t *staff_pager(struct request *r, const char *base, int64_t page, int64_t per_page,
@@ -137,6 +171,9 @@ static json_t *nav(struct request *r, const char *page)
 		const char *key, *path, *roles, *pages;
 	} items[] = {
 		{ "home", "/staff", "admin investigator supervisor leader", " staff_home " },
+		{ "reports", "/staff/reports", "investigator supervisor leader",
+		  " staff_inbox staff_case " },
+		{ "identity", "/staff/identity-requests", "supervisor", " staff_identity " },
 		{ "users", "/staff/users", "admin", " staff_users staff_code " },
 		{ "pending", "/staff/pending", "supervisor", " staff_pending " },
 		{ "settings", "/staff/settings", "admin supervisor", " staff_settings " },

@@ -480,10 +480,10 @@ json_t *case_view(struct request *r, struct case_ctx *c, bool opened)
 		rc = st->idreqs_each(st->cls, rep->id, NULL, view_idreq, &reqs);
 	json_t *identity = identity_of(c, reqs.approved_for_user);
 	struct opened o = { r, c, json_is_true(json_object_get(identity, "disclosed")) };
-	if (rc == STORE_OK && content && opened && r->method != M_HEAD)
-		rc = store_tx(st, opened_tx, &o);
-	else if (rc == STORE_OK)
+	if (rc == STORE_OK && !content)
 		rc = STORE_ERR;
+	if (rc == STORE_OK && opened && r->method != M_HEAD)
+		rc = store_tx(st, opened_tx, &o);
 	if (rc != STORE_OK) {
 		json_decref(content);
 		json_decref(identity);

@@ -55,6 +55,13 @@ static long download_next(void *arg, unsigned char *buf, size_t cap)
 		}
 		d->seq++;
 		d->ended = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+		/* The last stored chunk must carry the final tag: a stream cut short (chunks dropped
+		 * and the counts shortened to match) ends without it, and its last piece is never
+		 * sent, so the body stays short of its length. */
+		if (d->seq == d->chunks && !d->ended) {
+			log_error("download: a file's stream ends without its final chunk");
+			return -1;
+		}
 		if (plain > 0)
 			return (long)plain;
 	}

@@ -220,6 +220,8 @@ static int grant_tx(struct store *st, void *arg)
 		return rc;
 	if ((rc == STORE_OK) != t->revoke)
 		return STORE_DUP; /* already a reader / no access to revoke */
+	if (t->revoke && strcmp(have.how, "grant") != 0)
+		return STORE_DUP; /* only grants are revoked; routing follows the reporter's choice */
 	struct audit_event ev = audit_of(t->r, t->revoke ? AUDIT_ACCESS_REVOKED : AUDIT_ACCESS_GRANTED,
 	                                 t->c->rep.number, t->to->username);
 	if (!t->revoke) {

@@ -59,7 +59,8 @@ struct outcome case_message(struct request *r, struct case_ctx *c, const char *b
 struct outcome case_note(struct request *r, struct case_ctx *c, const char *body,
                          char id[ID_CHARS + 1]);
 
-/* Grants (seals K_report and K_notes to `user_id` at once) and revokes access. One 409
+/* Grants (seals K_report and K_notes to `user_id` at once) and revokes a grant (404 when the
+ * user has none: access by routing at submission is not revoked here). One 409
  * grant_refused for every refusal, so exclusions are not revealed. */
 struct outcome case_grant(struct request *r, struct case_ctx *c, const char *user_id);
 struct outcome case_revoke(struct request *r, struct case_ctx *c, const char *user_id);

@@ -10,18 +10,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { CHROMIUM, assertClean as assertCleanAt, go, makePng, openPage, startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.join(here, 'artifacts');
 
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const SUPERVISOR = { username: 'kepala', role: 'supervisor', name: 'Budi Santoso', password: 'teliti dan adil setiap hari' };
 
@@ -31,55 +25,6 @@ const MESSAGE = 'Setiap pagi petugas loket di kantor kelurahan meminta uang Rp50
 let server;
 let browser;
 let files; /* {dir, photo, text, junk} */
-
-/* ---- a small real PNG, made here ---- */
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-/* A 48×32 RGB picture: a teal field with a lighter band. */
-function makePng(width = 48, height = 32) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  const rows = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) {
-      const band = y > height / 3 && y < (2 * height) / 3;
-      row[1 + x * 3] = band ? 200 : 11;
-      row[2 + x * 3] = band ? 230 : 85;
-      row[3 + x * 3] = band ? 228 : 96;
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 before(async () => {
   await mkdir(artifacts, { recursive: true });
@@ -105,60 +50,9 @@ after(async () => {
 });
 
 const url = (p) => new URL(p, server.url).href;
-
-/* A new phone context recording console errors, page errors, failed requests, every request,
- * and the documents and uploads answered with an error status (a refused form is one). */
-async function open(contextOptions = {}) {
-  const context = await browser.newContext({ ...PHONE, locale: 'id-ID', ...contextOptions });
-  const page = await context.newPage();
-  const s = { context, page, consoleErrors: [], problems: [], requests: [], refused: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') s.consoleErrors.push({ text: m.text(), url: m.location().url });
-  });
-  page.on('pageerror', (e) => s.problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => s.requests.push(r.url()));
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') s.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    const kind = r.request().resourceType();
-    if (kind === 'document' || kind === 'xhr') s.refused.push({ url: r.url(), status: r.status() });
-    else s.problems.push(`sub-resource ${r.url()} answered ${r.status()}`);
-  });
-  return s;
-}
-
-/* No console error except Chromium's note about a form we expected to be refused, no page
- * error or failed request, nothing fetched from another host, no template syntax left, no
- * sideways scrolling on the phone. */
-async function assertClean(s) {
-  const unexpected = s.consoleErrors.filter((e) => {
-    const m = /status of (\d{3})/.exec(e.text);
-    return !(m && s.refused.some((d) => d.url === e.url && d.status === Number(m[1])));
-  });
-  assert.deepEqual(unexpected, [], 'no console errors');
-  assert.deepEqual(s.problems, [], 'no page errors or failed requests');
-  assert.ok(s.requests.length > 0, 'requests were recorded');
-  const foreign = s.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== server.origin);
-  assert.deepEqual(foreign, [], 'no request to any host other than the server');
-  const text = await s.page.locator('body').innerText();
-  assert.doesNotMatch(text, /\{\{|\}\}/, 'no template syntax left in the page');
-  const { scrollWidth, clientWidth } = await s.page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  assert.ok(scrollWidth <= clientWidth, `no horizontal overflow (${scrollWidth} > ${clientWidth})`);
-}
-
-/* Clicks something that submits a form or follows a link, and waits for the new document. */
-async function go(page, locator) {
-  await Promise.all([
-    page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() }),
-    locator.click(),
-  ]);
-  await page.waitForLoadState('load');
-}
+/* A phone context (see openPage); assertClean also checks there is no sideways scrolling on it. */
+const open = (contextOptions = {}) => openPage(browser, { ...PHONE, ...contextOptions });
+const assertClean = (s) => assertCleanAt(s, server.origin);
 
 async function screenshot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `report-${name}.png`), fullPage: true });

@@ -10,17 +10,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { CHROMIUM, assertClean as assertCleanAt, go, openPage, startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.join(here, 'artifacts');
-
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
 
 const ADMIN = { username: 'admin', role: 'admin', name: 'Siti Rahmawati', password: 'kopi pagi di balai kota' };
 const SUPERVISOR = { username: 'kepala', role: 'supervisor', name: 'Budi Santoso', password: 'teliti dan adil setiap hari' };
@@ -43,59 +36,8 @@ after(async () => {
 });
 
 const url = (p) => new URL(p, server.url).href;
-
-/* A new desktop browser context recording console errors, page errors, failed requests,
- * every request, and the documents answered with an error status (a refused form is one). */
-async function open(contextOptions = {}) {
-  const context = await browser.newContext({ ...DESKTOP, locale: 'id-ID', ...contextOptions });
-  const page = await context.newPage();
-  const s = { context, page, consoleErrors: [], problems: [], requests: [], errorDocuments: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') s.consoleErrors.push({ text: m.text(), url: m.location().url });
-  });
-  page.on('pageerror', (e) => s.problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => s.requests.push(r.url()));
-  page.on('requestfailed', (r) => {
-    // A request still running when the test moves to another page (the favicon) is aborted.
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') s.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    if (r.request().resourceType() === 'document') s.errorDocuments.push({ url: r.url(), status: r.status() });
-    else s.problems.push(`sub-resource ${r.url()} answered ${r.status()}`);
-  });
-  return s;
-}
-
-/* No console error except Chromium's note about a document we expected to be refused, no page
- * error or failed request, nothing fetched from another host, no sideways scrolling. */
-async function assertClean(s) {
-  const unexpected = s.consoleErrors.filter((e) => {
-    const m = /status of (\d{3})/.exec(e.text);
-    return !(m && s.errorDocuments.some((d) => d.url === e.url && d.status === Number(m[1])));
-  });
-  assert.deepEqual(unexpected, [], 'no console errors');
-  assert.deepEqual(s.problems, [], 'no page errors or failed requests');
-  assert.ok(s.requests.length > 0, 'requests were recorded');
-  const foreign = s.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== server.origin);
-  assert.deepEqual(foreign, [], 'no request to any host other than the server');
-  const text = await s.page.locator('body').innerText();
-  assert.doesNotMatch(text, /\{\{|\}\}/, 'no template syntax left in the page');
-  const { scrollWidth, clientWidth } = await s.page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  assert.ok(scrollWidth <= clientWidth, `no horizontal overflow (${scrollWidth} > ${clientWidth})`);
-}
-
-/* Clicks something that submits a form or follows a link, and waits for the new document. */
-async function go(page, locator) {
-  await Promise.all([
-    page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() }),
-    locator.click(),
-  ]);
-  await page.waitForLoadState('load');
-}
+const open = (contextOptions) => openPage(browser, contextOptions);
+const assertClean = (s) => assertCleanAt(s, server.origin);
 
 async function screenshot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `staff-${name}.png`), fullPage: true });
@@ -173,7 +115,7 @@ async function loginRoundTrip(s, shot) {
   const alert = page.getByRole('alert');
   assert.equal((await alert.textContent()).trim(), 'Nama pengguna atau kata sandi salah.');
   assert.equal(new URL(page.url()).pathname, '/staff/login');
-  assert.ok(s.errorDocuments.some((d) => d.status === 401), 'a wrong password is answered 401');
+  assert.ok(s.refused.some((d) => d.status === 401), 'a wrong password is answered 401');
   assert.equal(await page.getByLabel('Nama pengguna').inputValue(), ADMIN.username, 'the username is kept');
   assert.equal(await page.getByLabel('Kata sandi', { exact: true }).inputValue(), '', 'the password is not');
   assert.doesNotMatch(await page.content(), /not the right password/, 'no password in the page');
@@ -299,7 +241,7 @@ describe('staff pages', () => {
       assert.match(await notice.innerText(), /supervisor harus mengonfirmasi/);
       shared.fingerprint = (await notice.locator('.fp').textContent()).trim();
       assert.match(shared.fingerprint, /^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
-      assert.match(await page.locator('.quiet-box').innerText(), /pembaruan berikutnya/, 'the inbox comes later');
+      assert.match(await page.locator('.quiet-box').innerText(), /ada di kotak masuk/, 'the home page leads to the inbox');
       await screenshot(page, 'home-pending');
       await assertClean(inv);
     } finally {
