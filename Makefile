@@ -2,7 +2,7 @@
 # The first thing `run` and `test` do is install what is missing (scripts/install-deps).
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode
+PKGS    := libmicrohttpd jansson libsodium sqlite3 inih liboath libqrencode libzip
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -65,7 +65,7 @@ build/test/libpeluit.a: $(TEST_OBJ)
 build/test/peluit: build/test/obj/main.o build/test/libpeluit.a
 	$(CC) $(SAN) -pie -o $@ $^ $(PKG_LIBS) -lpthread
 
-build/test/unit/%: tests/unit/%.c build/test/libpeluit.a
+build/test/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/test/libpeluit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) -o $@ $< build/test/libpeluit.a $(PKG_LIBS) -lcmocka -lpthread
 
@@ -75,10 +75,11 @@ build/test/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h
 	  $(shell pkg-config --cflags --libs libcurl jansson sqlite3) -lcmocka -lpthread
 
 # libFuzzer targets over the real parsers (src/media), with seed corpora in fuzz/corpus/.
-build/fuzz/%: fuzz/%_fuzz.c $(wildcard src/media/*.c) $(wildcard src/media/*.h)
+build/fuzz/%: fuzz/%_fuzz.c fuzz/filter_run.h $(wildcard src/media/*.c) $(wildcard src/media/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c)
+	  -fno-sanitize-recover=undefined -Isrc -o $@ $< $(wildcard src/media/*.c) \
+	  $(shell pkg-config --cflags --libs libzip)
 
 fuzz: $(FUZZ)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-tests fuzz
@@ -108,6 +109,12 @@ build/bench/peluit: $(SRC) $(HDRS) build/gen/assets.c
 	@mkdir -p build/bench
 	$(CC) $(CFLAGS_REL) -DPELUIT_BENCH_SEED $(LDHARD) -o $@ $(SRC) build/gen/assets.c \
 	  $(PKG_LIBS) -lpthread
+
+# The metadata-removal filters over one file (bench/scrub.sh; also handy by hand).
+build/bench/scrub: bench/scrub.c $(wildcard src/media/*.c) $(wildcard src/media/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -g $(INCS) -o $@ $< $(wildcard src/media/*.c) \
+	  $(shell pkg-config --cflags --libs libzip)
 
 clean:
 	rm -rf build tests/e2e/artifacts

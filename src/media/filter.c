@@ -48,7 +48,7 @@ void mf_emit(struct media_filter *f, const void *p, size_t n)
 		f->failed = true;
 }
 
-static void emit_zeros(struct media_filter *f, size_t n)
+void mf_zeros(struct media_filter *f, size_t n)
 {
 	static const unsigned char zeros[4096];
 	while (n) {
@@ -74,6 +74,7 @@ void mf_more(struct media_filter *f, size_t want)
 	}
 	f->want = want;
 	f->mode = MF_COLLECT;
+	f->may_end = false; /* a header is being read: ending inside it is not a proper end */
 }
 
 void mf_run(struct media_filter *f, uint64_t n, enum mf_run kind)
@@ -125,7 +126,7 @@ static void process(struct media_filter *f, const unsigned char *p, size_t n)
 			if (f->run_kind == MF_PASS)
 				mf_pass(f, p, k);
 			else if (f->run_kind == MF_ZERO)
-				emit_zeros(f, k);
+				mf_zeros(f, k);
 			f->run -= k;
 			p += k;
 			n -= k;
@@ -174,6 +175,21 @@ struct media_filter *media_filter_new(enum media_type t)
 	case MT_PNG: init = mf_png_init; break;
 	case MT_WEBP: init = mf_webp_init; break;
 	case MT_GIF: init = mf_gif_init; break;
+	case MT_HEIC:
+	case MT_HEIF:
+	case MT_MP4:
+	case MT_MOV:
+	case MT_3GP:
+	case MT_M4A: init = mf_bmff_init; break;
+	case MT_MP3: init = mf_mp3_init; break;
+	case MT_OGG: init = mf_ogg_init; break;
+	case MT_WAV: init = mf_wav_init; break;
+	case MT_PDF: init = mf_pdf_init; break;
+	case MT_DOCX:
+	case MT_XLSX:
+	case MT_PPTX:
+	case MT_ODT:
+	case MT_ODS: init = mf_office_init; break;
 	default: return NULL;
 	}
 	struct media_filter *f = calloc(1, sizeof *f);
@@ -204,7 +220,12 @@ int media_filter_finish(struct media_filter *f, media_emit emit, void *arg)
 	f->arg = arg;
 	process(f, NULL, 0);
 	if (f->mode == MF_SCAN && f->scan)
-		f->scan(f, NULL, 0); /* lets it emit a byte it held back */
+		f->scan(f, NULL, 0); /* lets it emit what it held back, and end */
+	if (f->mode == MF_COLLECT && f->may_end && !f->run) { /* between two top-level blocks */
+		if (f->have && !f->hold_meta) /* less than a header: nothing it could hide */
+			mf_emit(f, f->buf, f->have);
+		mf_end(f);
+	}
 	if (f->have && !f->hold_meta)
 		mf_emit(f, f->buf, f->have);
 	if (f->mode != MF_TAIL || f->run)
@@ -239,6 +260,10 @@ void media_removed_names(unsigned removed, const char *names[9])
 
 void media_filter_free(struct media_filter *f)
 {
+	if (f && f->heap) {
+		explicit_bzero(f->heap, f->heap_cap); /* a document's plaintext */
+		free(f->heap);
+	}
 	free(f);
 }
 

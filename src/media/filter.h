@@ -1,4 +1,4 @@
-/* filter.h: streaming, lossless removal of identifying metadata (GPS, device, author, times…) from evidence pictures; written here because no Debian library removes metadata losslessly in a stream; fuzzed (fuzz/filter_fuzz.c). */
+/* filter.h: streaming, lossless removal of identifying metadata (GPS, device, author, times…) from evidence pictures, sound, video and documents; written here because no Debian library removes metadata losslessly in a stream; fuzzed (fuzz/filter_fuzz.c). */
 /*
  * A filter reads a file in pieces of any size and writes, through a callback, the same file
  * without its metadata: the picture data is passed through byte for byte and never held. It
@@ -15,6 +15,24 @@
  *   GIF  (gif.c)   drops Comment, unknown and Application extensions other than looping
  *                  (NETSCAPE2.0, ANIMEXTS1.0) and ICC (ICCRGBG1012), and bytes after the
  *                  trailer.
+ *   ISO BMFF (bmff.c: MP4, MOV, 3GP, M4A, HEIC, HEIF)  turns udta, meta other than a
+ *                  top-level (HEIF item) meta, and XMP uuid boxes into 'free' boxes of zeros
+ *                  (same sizes, so every offset stays valid); zeroes the creation and
+ *                  modification times of mvhd, tkhd and mdhd; zeroes the bytes of Exif and
+ *                  XMP items (found through iinf and iloc) as they stream past.
+ *   MP3  (mp3.c)   drops ID3v2 tags at the start and ID3v1, TAG+, APEv2 and appended ID3v2
+ *                  tags at the end (the last MF_BUF bytes are held back to find them).
+ *   Ogg  (ogg.c)   reduces the Opus or Vorbis comment header to its vendor string, rewriting
+ *                  that one page with a new CRC (page sequence numbers are kept).
+ *   WAV  (wav.c)   turns LIST/INFO, LIST/adtl, id3, bext, iXML, cart, DISP and _PMX (XMP)
+ *                  chunks into JUNK chunks of zeros (same sizes); drops bytes after the RIFF.
+ *   PDF  (pdf.c)   blanks the string values of the document information dictionary and the
+ *                  data of uncompressed XMP metadata streams in place (same lengths, so the
+ *                  cross-reference offsets stay valid).
+ *   Office (office.c: DOCX, XLSX, PPTX, ODT, ODS)  buffers the whole archive (at most
+ *                  MF_OFFICE_MAX) and rewrites it with libzip: docProps/core.xml, app.xml and
+ *                  custom.xml, or meta.xml, become empty property sets; entry times, extra
+ *                  fields and comments go. The only filter that holds a whole file.
  * Malformed input never fails: from where the structure stops making sense the rest passes
  * through unchanged and the filter says it is not cleaned.
  */
@@ -42,6 +60,10 @@ enum media_removed {
 typedef int (*media_emit)(void *arg, const unsigned char *p, size_t n);
 
 struct media_filter;
+
+/* Office documents larger than this are stored as they are (not cleaned): libzip needs the
+ * whole archive in memory. */
+#define MF_OFFICE_MAX (32u << 20)
 
 /* A filter for type t, or NULL when there is none for that type (the file is then stored as
  * is) or memory ran out. */
@@ -73,7 +95,7 @@ void media_removed_names(unsigned removed, const char *names[9]);
 void media_filter_free(struct media_filter *f);
 
 #ifdef MEDIA_FILTER_INTERNAL
-/* ---- Shared by src/media/{filter,jpeg,png,webp,gif}.c only. ----
+/* ---- Shared by the filters of src/media/ only. ----
  *
  * The engine (filter.c) runs a format's parser over the input. The parser never sees the
  * input pieces: it asks the engine for the next `want` bytes gathered in buf (then its step
@@ -105,7 +127,11 @@ struct media_filter {
 	bool hold_meta; /* the held bytes are part of metadata: dropped if the input ends */
 	bool failed;    /* emit failed */
 	bool done;      /* the proper end was reached */
-	bool raw;       /* fell back to passing through */
+	bool raw;       /* fell back to passing through (or, set alone, saw what it could not clean) */
+	bool may_end;   /* set after mf_collect: the input may properly end here, even part way
+	                 * into the header being gathered (fewer bytes than a header hide nothing) */
+	void *heap;     /* a format's own allocation of heap_cap bytes, wiped and freed with the filter */
+	size_t heap_cap;
 	unsigned removed;
 	int state; /* the format's own */
 	union {
@@ -126,6 +152,55 @@ struct media_filter {
 			unsigned sub_left; /* bytes left in the current sub-block */
 			bool keep;         /* pass the sub-blocks (else drop) */
 		} gif;
+		struct mf_bmff {
+			uint64_t pos;          /* offset of the next byte the parser sees */
+			uint64_t end[8];       /* ends of the open containers; end[0] is the file's */
+			uint32_t type[8];
+			int depth;
+			uint64_t box_end, zend, region_end;
+			size_t iloc_len;       /* an iloc held in heap until iinf comes */
+			bool iinf_seen;
+			unsigned nitems, nranges, item_kind;
+			struct { uint32_t id; unsigned kind; } items[16];
+			struct { uint64_t start, len; unsigned kind; } ranges[32];
+		} bmff;
+		struct {
+			size_t head, len;      /* the held-back tail: a ring in buf */
+			uint64_t tag_left;     /* bytes of the leading ID3v2 tag still to drop */
+			unsigned version;
+		} mp3;
+		struct {
+			unsigned nstreams;
+			struct { uint32_t serial; unsigned codec, packets; bool open; } s[8];
+		} ogg;
+		struct {
+			uint64_t pos, end, sub_end;
+			uint32_t size;
+		} wav;
+		struct mf_pdf {
+			int lex;                 /* the lexer's state (pdf.c) */
+			int depth;               /* << >> depth of the held dictionary */
+			unsigned str_depth;      /* ( ) depth of a literal string */
+			bool esc, hold, just_closed, bad, encrypted, eof_seen;
+			size_t held;             /* bytes of the held dictionary in buf */
+			int stream;              /* in stream data: 1 pass, 2 blank (XMP) */
+			uint64_t stream_left;    /* of a stream of known length */
+			bool len_known;
+			unsigned match;          /* bytes of "endstream" matched */
+			char tok[16];
+			unsigned tokn;
+			long long num[2];        /* the last two integer tokens */
+			unsigned nums;
+			int after;               /* the last meaningful token: obj, /Info */
+			long long obj;
+			struct { bool xmp, len_known, filter; uint64_t len; } next;
+			long long info_ref[16], info_seen[16];
+			unsigned ninfo_ref, ninfo_seen;
+		} pdf;
+		struct {
+			size_t len, cap;
+			bool over;
+		} office;
 	} u;
 	/* output */
 	media_emit emit;
@@ -144,6 +219,7 @@ void mf_run(struct media_filter *f, uint64_t n, enum mf_run kind); /* then the m
 void mf_raw(struct media_filter *f);  /* emit what is held unchanged; pass the rest */
 void mf_end(struct media_filter *f);  /* proper end reached; drop what follows */
 void mf_scan(struct media_filter *f); /* hand the next pieces to the scan function */
+void mf_zeros(struct media_filter *f, size_t n); /* emit n zero bytes now */
 
 /* Exif (a TIFF structure, optionally after "Exif\0\0"): the MR_* bits of what it holds
  * (MR_OTHER when it cannot be read), its IFD0 Orientation (1..8, else 0) and byte order. */
@@ -159,6 +235,12 @@ void mf_jpeg_init(struct media_filter *f);
 void mf_png_init(struct media_filter *f);
 void mf_webp_init(struct media_filter *f);
 void mf_gif_init(struct media_filter *f);
+void mf_bmff_init(struct media_filter *f);
+void mf_mp3_init(struct media_filter *f);
+void mf_ogg_init(struct media_filter *f);
+void mf_wav_init(struct media_filter *f);
+void mf_pdf_init(struct media_filter *f);
+void mf_office_init(struct media_filter *f);
 #endif
 
 #endif

@@ -301,7 +301,8 @@ static json_t *access_json(struct request *r, const json_t *access, const char *
 			out, json_pack("{s:s,s:s,s:s,s:o,s:s,s:b}", "id", id, "name", name ? name : id,
 			               "role_label", label(r, "roles", role), "since",
 			               when(r, str(a, "since")), "how_label", label(r, "case.how", str(a, "how")),
-			               "revocable", supervisor && strcmp(id, r->user.id) != 0));
+			               "revocable", supervisor && strcmp(id, r->user.id) != 0 &&
+			                            str(a, "how") && !strcmp(str(a, "how"), "grant")));
 		if (role && (!strcmp(role, "investigator") || !strcmp(role, "supervisor")))
 			json_array_append_new(assignees, option(id, name, assignee));
 	}

@@ -283,6 +283,10 @@ int evidence_file_end(struct request *r)
 	}
 	if (!u->sniffed && sniff(r, true) != 0)
 		return -1;
+	/* Plain text holds no hidden data: nothing to remove, so it is clean as sent (unless the
+	 * reporter asked to keep everything, which says nothing was looked at). */
+	if (f->type == MT_TEXT && !u->keep_metadata)
+		f->cleaned = true;
 	if (u->filter) {
 		if (media_filter_finish(u->filter, emit, r) != 0)
 			return -1;

@@ -246,12 +246,12 @@ describe('reporter pages', () => {
       assert.ok(seen.some((p) => p.value === 100), 'the progress bar reached 100%');
       assert.equal(new URL(page.url()).pathname, '/lapor', 'the receipt replaced the form page');
 
-      // The files, honestly: the picture was cleaned; plain text has no metadata filter.
+      // The files, honestly: the picture was cleaned; plain text holds no hidden data.
       const sent = page.locator('#sent-files');
       assert.match(await sent.innerText(), /foto-loket\.png/);
       assert.match(await sent.innerText(), /catatan-kejadian\.txt/);
-      assert.equal(await sent.locator('[data-not-cleaned]').count(), 1);
-      assert.equal(await sent.locator('.files__clean--yes').count(), 1);
+      assert.equal(await sent.locator('[data-not-cleaned]').count(), 0);
+      assert.equal(await sent.locator('.files__clean--yes').count(), 2);
       // Copy and save-as-text come with JavaScript.
       assert.ok(await page.getByRole('button', { name: 'Salin kode' }).isVisible());
       const save = page.getByRole('link', { name: 'Simpan sebagai teks' });
