@@ -223,6 +223,62 @@ static void test_pictures_cleaned(void **state)
 	free(planted);
 }
 
+/* Sound, video, HEIF pictures and documents (the corpus in tests/data, made by
+ * scripts/make-test-media): exiftool finds none of the planted values in what staff download,
+ * the bytes hold none of them either (zipped documents are compressed: exiftool reads them),
+ * the media payload is there unchanged, and the file says it was cleaned. */
+static void test_media_and_documents_cleaned(void **state)
+{
+	(void)state;
+	static const char *const exts[] = { "mp4", "mov", "heic", "mp3", "ogg", "wav", "pdf",
+	                                     "docx", "odt" };
+	char path[300], cmd[800];
+	size_t plen;
+	char *planted = slurp("tests/data/planted.txt", &plen);
+	assert_non_null(planted);
+	struct byte_needle needles[32];
+	size_t n = 0;
+	for (char *line = strtok(planted, "\n"); line && n < 32; line = strtok(NULL, "\n"))
+		needles[n++] = (struct byte_needle){ line, strlen(line), line };
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+		char name[40], src[300];
+		snprintf(name, sizeof name, "evidence.%s", exts[i]);
+		snprintf(src, sizeof src, "%s/%s", media, name);
+		snprintf(cmd, sizeof cmd, "cp tests/data/%s '%s'", name, src);
+		assert_int_equal(system(cmd), 0);
+		struct downloaded d;
+		submit_and_download(name, false, &d);
+		if (!json_is_true(json_object_get(d.file, "cleaned")))
+			fail_msg("%s: not cleaned: %s", name, json_dumps(d.file, JSON_COMPACT));
+		if (json_array_size(json_object_get(d.file, "removed")) == 0)
+			fail_msg("%s: removed is empty", name);
+		bool zipped = !strcmp(exts[i], "docx") || !strcmp(exts[i], "odt");
+		if (!zipped && buf_search(name, d.bytes, d.len, needles, n) != 0)
+			fail_msg("%s: planted values left in the download", name);
+		snprintf(path, sizeof path, "tests/data/%s.payload", name);
+		size_t len;
+		char *payload = slurp(path, &len);
+		assert_non_null(payload);
+		if (!zipped && !memmem(d.bytes, d.len, payload, len))
+			fail_msg("%s: the media payload is not in the download unchanged", name);
+		free(payload);
+		snprintf(path, sizeof path, "%s/downloaded-%s", srv.root, name);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(d.bytes, 1, d.len, f), d.len);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "exiftool -a -u -G1 '%s' | grep -c -F -f tests/data/planted.txt",
+		         path);
+		char *hits = command_line(cmd);
+		assert_non_null(hits);
+		if (strcmp(hits, "0") != 0)
+			fail_msg("%s: exiftool still finds %s planted values", name, hits);
+		free(hits);
+		downloaded_free(&d);
+	}
+	free(planted);
+}
+
 /* keep_metadata=true: staff receive exactly what was uploaded, marked not cleaned. */
 static void test_keep_metadata_byte_exact(void **state)
 {
@@ -246,6 +302,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pictures_cleaned),
+		cmocka_unit_test(test_media_and_documents_cleaned),
 		cmocka_unit_test(test_keep_metadata_byte_exact),
 	};
 	return cmocka_run_group_tests_name("api: evidence", tests, setup, teardown);
