@@ -191,7 +191,8 @@ struct outcome account_login(struct store *st, const char *username, const char 
 	sodium_memzero(verifier, sizeof verifier);
 	sodium_memzero(kek, sizeof kek);
 	if (!ok) {
-		throttle_failed(username, now);
+		/* The wait runs from the refusal, not from the request: Argon2id may take seconds. */
+		throttle_failed(username, (int64_t)time(NULL));
 		audit_failure(st, u, exists, NULL);
 		return OUTCOME(ERR_UNAUTHENTICATED, NULL, NULL);
 	}
@@ -199,7 +200,7 @@ struct outcome account_login(struct store *st, const char *username, const char 
 		struct outcome o = second_factor(u, sk, totp, ERR_TOTP_REQUIRED, ERR_TOTP_INVALID, NULL);
 		if (o.failed) {
 			if (o.err == ERR_TOTP_INVALID) {
-				throttle_failed(username, now);
+				throttle_failed(username, (int64_t)time(NULL));
 				audit_failure(st, u, true, "wrong second factor");
 			}
 			return o;
@@ -316,7 +317,7 @@ struct outcome account_recover(struct store *st, const char *username, const cha
 	sodium_memzero(key, sizeof key);
 	struct outcome o = ok ? OUTCOME_OK : OUTCOME(ERR_UNAUTHENTICATED, NULL, NULL);
 	if (!ok)
-		throttle_failed(username, now);
+		throttle_failed(username, (int64_t)time(NULL));
 	if (!o.failed && u.totp_enabled)
 		o = second_factor(&u, sk, totp, ERR_TOTP_REQUIRED, ERR_TOTP_INVALID, NULL);
 	if (!o.failed)

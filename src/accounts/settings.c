@@ -84,6 +84,13 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* The member `key` of obj, or NULL when it is absent or null (null counts as absent). */
+static const json_t *member(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+	return json_is_null(v) ? NULL : v;
+}
+
 /* Applies one JSON value to s. Returns NULL, or the name of the (sub)field at fault. */
 static const char *apply(struct settings *s, const struct field *f, const json_t *v)
 {
@@ -94,10 +101,10 @@ static const char *apply(struct settings *s, const struct field *f, const json_t
 		const char *t = json_string_value(v);
 		if (!t)
 			return f->key;
-		while (*t == ' ')
+		while (*t && strchr(" \t\r\n", *t))
 			t++;
 		size_t len = strlen(t);
-		while (len && t[len - 1] == ' ')
+		while (len && strchr(" \t\r\n", t[len - 1]))
 			len--;
 		char name[sizeof s->instance_name];
 		if (len == 0 || len >= sizeof name)
@@ -123,22 +130,17 @@ static const char *apply(struct settings *s, const struct field *f, const json_t
 	case K_LIMITS: {
 		if (!json_is_object(v))
 			return "limits";
-		const json_t *mf = json_object_get(v, "max_files"), *mb = json_object_get(v, "max_file_bytes"),
-		             *mc = json_object_get(v, "max_message_chars");
-		if (mf && (!json_is_integer(mf) || json_integer_value(mf) < 0 || json_integer_value(mf) > 100))
+		/* JSON conventions: a null member counts as absent, an unknown one is ignored. */
+		const json_t *mf = member(v, "max_files"), *mb = member(v, "max_file_bytes"),
+		             *mc = member(v, "max_message_chars");
+		if (mf && (!json_is_integer(mf) || json_integer_value(mf) < 0 || json_integer_value(mf) > LIMIT_MAX_FILES))
 			return "limits.max_files";
 		if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1 ||
-		           json_integer_value(mb) > (1LL << 30)))
+		           json_integer_value(mb) > (json_int_t)LIMIT_MAX_FILE_BYTES))
 			return "limits.max_file_bytes";
-		if (mc && (!json_is_integer(mc) || json_integer_value(mc) < 20 ||
-		           json_integer_value(mc) > 100000))
+		if (mc && (!json_is_integer(mc) || json_integer_value(mc) < LIMIT_MIN_MESSAGE_CHARS ||
+		           json_integer_value(mc) > LIMIT_MAX_MESSAGE_CHARS))
 			return "limits.max_message_chars";
-		const char *key;
-		const json_t *unused;
-		json_object_foreach((json_t *)v, key, unused)
-			if (strcmp(key, "max_files") && strcmp(key, "max_file_bytes") &&
-			    strcmp(key, "max_message_chars"))
-				return "limits";
 		if (mf)
 			s->max_files = (unsigned)json_integer_value(mf);
 		if (mb)
@@ -194,7 +196,7 @@ static int patch_tx(struct store *st, void *arg)
 {
 	struct patch *p = arg;
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		if (!json_object_get(p->body, fields[i].key))
+		if (!member(p->body, fields[i].key))
 			continue;
 		json_t *v = field_json(&p->next, &fields[i]);
 		char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
@@ -229,8 +231,8 @@ struct outcome settings_patch(struct store *st, const json_t *body, const struct
 		for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 			if (!strcmp(fields[i].key, key))
 				f = &fields[i];
-		if (!f)
-			return OUTCOME(ERR_INVALID_FIELD, key, NULL);
+		if (!f || json_is_null(v)) /* unknown members are ignored, null ones are absent */
+			continue;
 		if (strcmp(f->owner, actor->role) != 0)
 			return OUTCOME(ERR_FORBIDDEN, f->key, NULL);
 		const char *bad = apply(&p.next, f, v);
@@ -240,7 +242,7 @@ struct outcome settings_patch(struct store *st, const json_t *body, const struct
 	if (p.next.ack_days > 365)
 		return OUTCOME(ERR_INVALID_FIELD, "ack_days", NULL);
 	if (p.next.resolve_days < p.next.ack_days)
-		return OUTCOME(ERR_INVALID_FIELD, json_object_get(body, "resolve_days") ? "resolve_days"
+		return OUTCOME(ERR_INVALID_FIELD, member(body, "resolve_days") ? "resolve_days"
 		                                                                        : "ack_days", NULL);
 	if (store_tx(st, patch_tx, &p) != STORE_OK || settings_refresh(st) != STORE_OK)
 		return OUTCOME(ERR_UNAVAILABLE, NULL, NULL);

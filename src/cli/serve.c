@@ -117,6 +117,9 @@ static int serve(const struct config *cfg)
 	} else {
 		struct server_ctx ctx = { .cfg = cfg, .store = st, .templates = templates, .keys = &keys,
 		                          .trust = &trust };
+		int queued;
+		if (audit_flush_reporter(st, &queued) != STORE_OK) /* left by a process that was killed */
+			log_error("could not append the reporter audit entries waiting from before");
 		if (!trust.present)
 			log_info("no trust root yet: create the first supervisor with 'peluit user add "
 			         "--role supervisor --password-file F'; reports are refused until then");

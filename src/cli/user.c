@@ -241,7 +241,8 @@ int cmd_user_add(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (confirm_as && !strcmp(role, "admin")) {
-		cli_error("--confirm-as is for readers; an admin account needs no confirmation");
+		cli_error("--confirm-as is for the reader roles (investigator, supervisor, leader); "
+		          "an admin needs no confirmation");
 		return EXIT_USAGE;
 	}
 	if (!confirm_as != !confirm_pw || (confirm_as && !pwfile)) {

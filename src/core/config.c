@@ -55,19 +55,36 @@ static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int set_unsigned(unsigned *dst, const char *v, uint64_t min, uint64_t max)
+/* What the INI callback found wrong, for the error message. */
+struct load {
+	struct config *c;
+	char where[96];      /* "[section] key" of the first bad line */
+	char range[64];      /* what a number must be, when it was not a number in range */
+};
+
+/* A number in [min, max] into *out; -1 when it is not one, with the range noted in l. */
+static int set_u64(struct load *l, uint64_t *out, const char *v, uint64_t min, uint64_t max)
+{
+	if (parse_u64(v, min, max, out) == 0)
+		return 0;
+	snprintf(l->range, sizeof l->range, "a whole number from %llu to %llu",
+	         (unsigned long long)min, (unsigned long long)max);
+	return -1;
+}
+
+static int set_unsigned(struct load *l, unsigned *dst, const char *v, uint64_t min, uint64_t max)
 {
 	uint64_t n;
-	if (parse_u64(v, min, max, &n))
+	if (set_u64(l, &n, v, min, max))
 		return -1;
 	*dst = (unsigned)n;
 	return 0;
 }
 
-static int set_size(size_t *dst, const char *v, uint64_t min, uint64_t max)
+static int set_size(struct load *l, size_t *dst, const char *v, uint64_t min, uint64_t max)
 {
 	uint64_t n;
-	if (parse_u64(v, min, max, &n))
+	if (set_u64(l, &n, v, min, max))
 		return -1;
 	*dst = (size_t)n;
 	return 0;
@@ -82,8 +99,9 @@ static int set_string(char *dst, size_t len, const char *v)
 }
 
 /* One key of the INI file; returns 0 on success so that inih reports the failing line. */
-static int apply(struct config *c, const char *section, const char *key, const char *v)
+static int apply(struct load *l, const char *section, const char *key, const char *v)
 {
+	struct config *c = l->c;
 #define IS(s, k) (!strcmp(section, s) && !strcmp(key, k))
 	if (IS("", "instance_name"))
 		return set_string(c->instance_name, sizeof c->instance_name, v);
@@ -96,35 +114,43 @@ static int apply(struct config *c, const char *section, const char *key, const c
 	if (IS("", "rate_limits"))
 		return parse_bool(v, &c->rate_limits);
 	if (IS("http", "max_connections"))
-		return set_unsigned(&c->max_connections, v, 1, 100000);
+		return set_unsigned(l, &c->max_connections, v, 1, 100000);
 	if (IS("http", "per_ip_connections"))
-		return set_unsigned(&c->per_ip_connections, v, 1, 100000);
+		return set_unsigned(l, &c->per_ip_connections, v, 1, 100000);
 	if (IS("http", "connection_memory"))
-		return set_size(&c->connection_memory, v, 8192, 16 << 20);
+		return set_size(l, &c->connection_memory, v, 8192, 16 << 20);
 	if (IS("http", "timeout"))
-		return set_unsigned(&c->timeout_s, v, 1, 3600);
+		return set_unsigned(l, &c->timeout_s, v, 1, 3600);
 	if (IS("http", "io_threads"))
-		return set_unsigned(&c->io_threads, v, 1, 256);
+		return set_unsigned(l, &c->io_threads, v, 1, 256);
 	if (IS("http", "workers"))
-		return set_unsigned(&c->workers, v, 1, 1024);
+		return set_unsigned(l, &c->workers, v, 1, 1024);
 	if (IS("http", "queue_max"))
-		return set_unsigned(&c->queue_max, v, 1, 1000000);
+		return set_unsigned(l, &c->queue_max, v, 1, 1000000);
 	if (IS("http", "json_max_body"))
-		return set_size(&c->json_max_body, v, 1024, 16 << 20);
-	/* The same ranges as the admin's settings (src/accounts/settings.c). */
+		return set_size(l, &c->json_max_body, v, 1024, 16 << 20);
+	/* The same ranges as the admin's settings (src/accounts/settings.c): a default the admin
+	 * could not set again is refused, not clamped. */
 	if (IS("limits", "max_files"))
-		return set_unsigned(&c->max_files, v, 0, 100);
+		return set_unsigned(l, &c->max_files, v, 0, LIMIT_MAX_FILES);
 	if (IS("limits", "max_file_bytes"))
-		return parse_u64(v, 1, 1ull << 30, &c->max_file_bytes);
+		return set_u64(l, &c->max_file_bytes, v, 1, LIMIT_MAX_FILE_BYTES);
 	if (IS("limits", "max_message_chars"))
-		return set_unsigned(&c->max_message_chars, v, 20, 100000);
+		return set_unsigned(l, &c->max_message_chars, v,
+		                    LIMIT_MIN_MESSAGE_CHARS, LIMIT_MAX_MESSAGE_CHARS);
 #undef IS
 	return -1;
 }
 
 static int ini_cb(void *user, const char *section, const char *key, const char *value)
 {
-	return apply(user, section, key, value) == 0;
+	struct load *l = user;
+	if (apply(l, section, key, value) == 0)
+		return 1;
+	if (!l->where[0])
+		snprintf(l->where, sizeof l->where, "%s%s%s%s", *section ? "[" : "", section,
+		         *section ? "] " : "", key);
+	return 0;
 }
 
 int config_load_file(struct config *c, char *err, size_t errlen)
@@ -137,12 +163,17 @@ int config_load_file(struct config *c, char *err, size_t errlen)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path, strerror(errno)), -1);
-	int line = ini_parse_file(f, ini_cb, c);
+	struct load l = { .c = c };
+	int line = ini_parse_file(f, ini_cb, &l);
 	fclose(f);
-	if (line != 0) {
-		snprintf(err, errlen, "%s:%d: unknown setting or bad value", path, line);
+	if (line > 0 && l.where[0] && l.range[0])
+		snprintf(err, errlen, "%s:%d: %s must be %s", path, line, l.where, l.range);
+	else if (line > 0 && l.where[0])
+		snprintf(err, errlen, "%s:%d: %s: unknown setting or bad value", path, line, l.where);
+	else if (line != 0)
+		snprintf(err, errlen, "%s:%d: not a valid line", path, line);
+	if (line != 0)
 		return -1;
-	}
 	return 0;
 }
 

@@ -8,6 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The ranges of the [limits] keys, shared with the admin's settings (PATCH /staff/settings), so
+ * a default from the file is always one the admin could set again. */
+#define LIMIT_MAX_FILES 100
+#define LIMIT_MAX_FILE_BYTES (1ull << 30)
+#define LIMIT_MIN_MESSAGE_CHARS 20
+#define LIMIT_MAX_MESSAGE_CHARS 100000
+
 struct config {
 	char data_dir[4096];
 	char db_url[4096];         /* empty: SQLite at DATA/peluit.db */
@@ -37,7 +44,7 @@ struct config {
 void config_defaults(struct config *c);
 
 /* Reads DATA/peluit.conf when it exists. Returns 0, or -1 with a message in err naming the
- * line at fault. */
+ * line and key at fault (and the accepted range of a number out of range). */
 int config_load_file(struct config *c, char *err, size_t errlen);
 
 /* Applies PELUIT_* environment variables. Returns 0, or -1 with err set. */

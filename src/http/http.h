@@ -72,6 +72,8 @@ enum route_flags {
 	ROUTE_SETUP = 1 << 2,  /* allowed while a required second factor is not set up yet */
 	ROUTE_LIMITED = 1 << 3, /* counts against the abuse limits (submissions, receipt logins) */
 	ROUTE_GEO = 1 << 4,    /* the report form: the page may ask for the device's location */
+	ROUTE_MULTIPART = 1 << 5, /* a BODY_UPLOAD that takes multipart only: it adds files, which
+	                           * a JSON body cannot carry */
 };
 
 /* A declared JSON input field. Strings are trimmed (unless raw) and counted in code points. */

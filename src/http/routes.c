@@ -16,8 +16,8 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/reporter/report", api_reporter_report, WHO_REPORTER, BODY_NONE, NULL, 0 },
 	{ M_POST, "/api/v1/reporter/messages", api_reporter_message, WHO_REPORTER, BODY_JSON,
 	  api_reporter_message_fields, 0 },
-	{ M_POST, "/api/v1/reporter/files", api_reporter_files, WHO_REPORTER, BODY_UPLOAD, NULL, 0,
-	  &reports_add_files_upload },
+	{ M_POST, "/api/v1/reporter/files", api_reporter_files, WHO_REPORTER, BODY_UPLOAD, NULL,
+	  ROUTE_MULTIPART, &reports_add_files_upload },
 	{ M_POST, "/api/v1/reporter/logout", api_reporter_logout, WHO_REPORTER, BODY_NONE, NULL, 0 },
 
 	/* staff */
@@ -91,8 +91,8 @@ const struct route routes[] = {
 	{ M_GET, "/cek/laporan", page_report_case, WHO_PUBLIC, BODY_NONE, NULL, ROUTE_PAGE },
 	{ M_POST, "/cek/laporan/pesan", page_report_message, WHO_PUBLIC, BODY_FORM,
 	  page_report_message_fields, ROUTE_PAGE },
-	{ M_POST, "/cek/laporan/bukti", page_report_files, WHO_PUBLIC, BODY_UPLOAD, NULL, ROUTE_PAGE,
-	  &page_report_files_upload },
+	{ M_POST, "/cek/laporan/bukti", page_report_files, WHO_PUBLIC, BODY_UPLOAD, NULL,
+	  ROUTE_PAGE | ROUTE_MULTIPART, &page_report_files_upload },
 	{ M_POST, "/cek/keluar", page_report_logout, WHO_PUBLIC, BODY_FORM, NULL, ROUTE_PAGE },
 	{ M_GET, "/staff/login", page_staff_login, WHO_PUBLIC, BODY_NONE, NULL,
 	  ROUTE_INLINE | ROUTE_PAGE },

@@ -25,6 +25,9 @@ enum { ST_NEW, ST_RUNNING, ST_DONE };
 /* Bytes we keep reading (and dropping) after refusing a body, so the client can read our
  * answer; past that the connection is closed. */
 #define DRAIN_MAX (1024 * 1024)
+/* The most bytes one character of a message can take in a JSON body: a 4-byte character
+ * written as two \u escapes. (A multipart field holds raw UTF-8: 4.) */
+#define JSON_BYTES_PER_CHAR 12
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -187,16 +190,18 @@ static void setup(struct http_server *s, struct request *r, const char *url, con
 	} else if (m.route->body == BODY_FORM && !is_type(ct, "application/x-www-form-urlencoded")) {
 		static const char *const form_only[] = { "application/x-www-form-urlencoded", NULL };
 		reply_unsupported(r, form_only);
-	} else if (m.route->body == BODY_UPLOAD && !is_type(ct, "application/json") &&
-	           !is_type(ct, "multipart/form-data")) {
+	} else if (m.route->body == BODY_UPLOAD && !is_type(ct, "multipart/form-data") &&
+	           ((m.route->flags & ROUTE_MULTIPART) || !is_type(ct, "application/json"))) {
 		static const char *const upload_types[] = { "application/json", "multipart/form-data",
 		                                            NULL };
-		reply_unsupported(r, upload_types);
+		static const char *const multipart_only[] = { "multipart/form-data", NULL };
+		reply_unsupported(r, (m.route->flags & ROUTE_MULTIPART) ? multipart_only : upload_types);
 	} else if (m.route->body == BODY_UPLOAD && is_type(ct, "application/json")) {
-		/* A JSON submission can be as long as the longest message allows (4 bytes a char). */
+		/* A JSON submission can be as long as the longest message allows: 12 bytes a
+		 * character, as a 4-byte one may come escaped ("\ud83d\ude42"); at most 1.2 MB. */
 		struct settings st;
 		settings_get(&st);
-		r->body_max = (size_t)st.max_message_chars * 4 + cfg->json_max_body;
+		r->body_max = (size_t)st.max_message_chars * JSON_BYTES_PER_CHAR + cfg->json_max_body;
 		if (cl && strtoull(cl, NULL, 10) > r->body_max)
 			reply_error(r, ERR_TOO_LARGE, NULL);
 	} else if (m.route->body == BODY_UPLOAD && is_type(ct, "multipart/form-data")) {

@@ -110,20 +110,43 @@ int evidence_file_begin(struct request *r, const char *field, const char *filena
 	return 0;
 }
 
+/* How often an upload still arriving marks its staged files as active (one write per file). */
+#define UPLOAD_TOUCH_SECONDS 60
+
 struct chunk_tx {
 	struct upload_state *u;
 	struct staged *f;
 	const unsigned char *data;
 	size_t len;
+	int64_t now;
+	bool touched;   /* out: the staged files were marked active */
 };
+
+/* An upload still arriving is not abandoned: at most once a minute every file it has staged,
+ * those finished earlier in the body too, gets staged_at = now, so the sweep of abandoned
+ * uploads counts from the upload's last activity, not from its first chunk. */
+static int touch_staged(struct store *st, struct chunk_tx *c)
+{
+	struct upload_state *u = c->u;
+	c->touched = false;
+	if (c->now - u->touched_at < UPLOAD_TOUCH_SECONDS)
+		return STORE_OK;
+	int rc = STORE_OK;
+	for (int i = 0; rc == STORE_OK && i < u->nfiles; i++)
+		rc = st->file_touch(st->cls, u->files[i].id, c->now);
+	if (rc == STORE_OK && u->row_made) /* else its row is being made with staged_at = now */
+		rc = st->file_touch(st->cls, c->f->id, c->now);
+	c->touched = rc == STORE_OK;
+	return rc;
+}
 
 static int chunk_tx(struct store *st, void *arg)
 {
 	struct chunk_tx *c = arg;
 	struct upload_state *u = c->u;
-	int rc = STORE_OK;
-	if (!u->row_made) {
-		struct store_file row = { .staged_at = (int64_t)time(NULL) };
+	int rc = touch_staged(st, c);
+	if (rc == STORE_OK && !u->row_made) {
+		struct store_file row = { .staged_at = c->now };
 		memcpy(row.id, c->f->id, sizeof row.id);
 		strcpy(row.added_by, "reporter");
 		box_seal(row.stream_key, u->file_key, RKEY_BYTES, K_REPORT(u), u->report_id, c->f->id,
@@ -150,12 +173,15 @@ static int stage_chunk(struct request *r, bool final)
 	crypto_secretstream_xchacha20poly1305_push(
 		u->ss, c, NULL, u->chunk, u->chunk_len, NULL, 0,
 		final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-	int rc = store_tx_staging(r->ctx->store, chunk_tx, &(struct chunk_tx){ u, f, c, clen });
+	struct chunk_tx t = { u, f, c, clen, (int64_t)time(NULL), false };
+	int rc = store_tx_staging(r->ctx->store, chunk_tx, &t);
 	free(c);
 	if (rc != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return -1;
 	}
+	if (t.touched)
+		u->touched_at = t.now;
 	u->row_made = true;
 	u->chunk_seq++;
 	u->chunk_len = 0;

@@ -57,6 +57,7 @@ struct upload_state {
 	unsigned char *chunk;      /* FILE_CHUNK plaintext bytes waiting */
 	size_t chunk_len;
 	int64_t chunk_seq;
+	int64_t touched_at;        /* when the staged files were last marked as still arriving */
 };
 
 #define K_REPORT(st) ((st)->keys)

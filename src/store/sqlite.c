@@ -1029,12 +1029,16 @@ static int sq_file_chunk_put(void *cls, const char *file_id, int64_t seq, const 
 	bind_text(st, 1, file_id);
 	sqlite3_bind_int64(st, 2, seq);
 	bind_blob(st, 3, data, len);
-	int rc = run(q, st);
-	/* An upload still arriving is not abandoned: the sweep looks at the last chunk's time. */
-	if (rc != STORE_OK || !(st = stmt(q, "UPDATE files SET staged_at = ? WHERE id = ? AND "
-	                                     "report_id IS NULL")))
-		return rc == STORE_OK ? STORE_ERR : rc;
-	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	return run(q, st);
+}
+
+static int sq_file_touch(void *cls, const char *file_id, int64_t at)
+{
+	struct sq *q = cls;
+	sqlite3_stmt *st = stmt(q, "UPDATE files SET staged_at = ? WHERE id = ? AND report_id IS NULL");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, at);
 	bind_text(st, 2, file_id);
 	return run(q, st);
 }
@@ -2082,6 +2086,7 @@ struct store *store_sqlite_open(const char *path, bool create, char *err, size_t
 		.messages_each = sq_messages_each,
 		.file_insert = sq_file_insert,
 		.file_chunk_put = sq_file_chunk_put,
+		.file_touch = sq_file_touch,
 		.file_finish = sq_file_finish,
 		.file_attach = sq_file_attach,
 		.files_each = sq_files_each,

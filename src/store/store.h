@@ -369,10 +369,13 @@ struct store {
 	int (*file_chunk_put)(void *cls, const char *file_id, int64_t seq, const unsigned char *data,
 	                      size_t len);
 	int (*file_finish)(void *cls, const struct store_file *f); /* size, chunks, meta */
+	/* Marks a staged file's upload as still arriving: staged_at = at (no-op once attached). */
+	int (*file_touch)(void *cls, const char *file_id, int64_t at);
 	int (*file_attach)(void *cls, const char *file_id, const char *report_id, int64_t added_at);
 	int (*files_each)(void *cls, const char *report_id, store_file_cb cb, void *arg);
 	int (*file_chunks_each)(void *cls, const char *file_id, store_chunk_cb cb, void *arg);
-	/* Deletes staged files (and their chunks) staged before `before`; *n how many. */
+	/* Deletes staged files (and their chunks) whose upload was last active (staged_at) before
+	 * `before`; *n how many. */
 	int (*files_sweep)(void *cls, int64_t before, int64_t *n);
 	int (*event_insert)(void *cls, const struct store_event *e);
 	int (*events_each)(void *cls, const char *report_id, store_event_cb cb, void *arg);

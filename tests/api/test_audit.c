@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -163,6 +165,72 @@ static void tamper(const char *sql)
 	assert_true(db_run(&srv, sql) > 0);
 }
 
+static long long db_count(const char *sql)
+{
+	char path[160];
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	long long n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+static void submit_report(void)
+{
+	struct response r;
+	http_post(&srv, "/api/v1/reports", NULL,
+	          "{\"category\":\"lainnya\",\"message\":\"Laporan untuk jejak audit yang cukup panjang.\"}",
+	          &r);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+}
+
+/* Restarts srv on its data directory (its sessions stay valid). */
+static void restart(void)
+{
+	if (srv.out_fd >= 0) {
+		close(srv.out_fd);
+		srv.out_fd = -1;
+	}
+	assert_int_equal(server_serve(&srv), 0);
+}
+
+/* The hourly batch of reporter entries is also appended at shutdown, and when serve starts
+ * (what a process that was killed left queued), so no report.* entry waits for a process that
+ * runs a full hour. */
+static void test_reporter_batch_at_stop_and_start(void **state)
+{
+	(void)state;
+	static const char pending[] = "SELECT count(*) FROM audit_pending";
+	static const char chained[] = "SELECT count(*) FROM audit WHERE action = 'report.received'";
+	long long before = db_count(chained);
+	submit_report();
+	assert_int_equal(db_count(pending), 1);
+	assert_int_equal(db_count(chained), before);
+	/* a clean stop appends it */
+	assert_int_equal(server_halt(&srv), 0);
+	assert_int_equal(db_count(pending), 0);
+	assert_int_equal(db_count(chained), before + 1);
+	restart();
+	/* a killed process leaves it queued; the next start appends it */
+	submit_report();
+	assert_int_equal(db_count(pending), 1);
+	kill(srv.pid, SIGKILL);
+	waitpid(srv.pid, NULL, 0);
+	srv.pid = 0;
+	assert_int_equal(db_count(pending), 1);
+	restart();
+	assert_int_equal(db_count(pending), 0);
+	assert_int_equal(db_count(chained), before + 2);
+	assert_int_equal(cli_verify(), 0);
+}
+
 /* Last: it breaks the chain of this server for good. */
 static void test_verify_and_tamper(void **state)
 {
@@ -194,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_entries_for_each_act),
 		cmocka_unit_test(test_who_may_read),
 		cmocka_unit_test(test_filters_and_pages),
+		cmocka_unit_test(test_reporter_batch_at_stop_and_start),
 		cmocka_unit_test(test_verify_and_tamper),
 	};
 	return cmocka_run_group_tests_name("api_audit", tests, setup, teardown);

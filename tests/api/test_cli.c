@@ -199,6 +199,67 @@ static void test_config_file_errors_name_the_line(void **state)
 	assert_non_null(strstr(out, "peluit.conf:3"));
 }
 
+/* An admin needs no confirmation: --confirm-as with --role admin is a usage error, up front,
+ * and nothing is created (no account, no recovery key printed). */
+static void test_admin_confirm_as_is_usage(void **state)
+{
+	(void)state;
+	char out[8192], data[128], path[256];
+	snprintf(data, sizeof data, "%s/adm", dir);
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	snprintf(path, sizeof path, "%s/adm-pw", dir);
+	FILE *f = fopen(path, "w");
+	fputs("Admin-confirm-as-passphrase-31\n", f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out, "user add --data %s --username adm2 --role admin "
+	                        "--password-file %s --confirm-as nobody --confirm-password-file %s",
+	                        data, path, path), 2);
+	print_message("%s", out);
+	assert_non_null(strstr(out, "--confirm-as"));
+	assert_non_null(strstr(out, "reader roles"));
+	assert_null(strstr(out, "Recovery key"));
+	assert_int_equal(lines(out), 1);
+	assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 0);
+	assert_null(strstr(out, "adm2"));
+}
+
+/* [limits] in peluit.conf takes the ranges of PATCH /staff/settings: a default the admin could
+ * not set again is refused at start, naming the key and the range; nothing is clamped. */
+static void test_config_limits_match_settings(void **state)
+{
+	(void)state;
+	char out[8192], data[128], path[256];
+	snprintf(data, sizeof data, "%s/cfglim", dir);
+	assert_int_equal(peluit(out, sizeof out, "init --data %s", data), 0);
+	snprintf(path, sizeof path, "%s/peluit.conf", data);
+	static const struct {
+		const char *line, *key, *range;
+	} bad[] = {
+		{ "max_files = 101", "[limits] max_files", "from 0 to 100" },
+		{ "max_file_bytes = 1073741825", "[limits] max_file_bytes", "from 1 to 1073741824" },
+		{ "max_message_chars = 100001", "[limits] max_message_chars", "from 20 to 100000" },
+		{ "max_message_chars = 19", "[limits] max_message_chars", "from 20 to 100000" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		FILE *f = fopen(path, "w");
+		fprintf(f, "[limits]\n%s\n", bad[i].line);
+		fclose(f);
+		assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 1);
+		print_message("%s -> %s", bad[i].line, out);
+		assert_non_null(strstr(out, "peluit.conf:2"));
+		assert_non_null(strstr(out, bad[i].key));
+		assert_non_null(strstr(out, bad[i].range));
+		assert_int_equal(peluit(out, sizeof out, "serve --data %s --listen 127.0.0.1:0", data), 1);
+		assert_non_null(strstr(out, bad[i].key));
+	}
+	/* the edges are accepted */
+	FILE *f = fopen(path, "w");
+	fputs("[limits]\nmax_files = 100\nmax_file_bytes = 1073741824\nmax_message_chars = 100000\n",
+	      f);
+	fclose(f);
+	assert_int_equal(peluit(out, sizeof out, "user list --data %s", data), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +268,8 @@ int main(void)
 		cmocka_unit_test(test_init_user_list),
 		cmocka_unit_test(test_serve_needs_init),
 		cmocka_unit_test(test_config_file_errors_name_the_line),
+		cmocka_unit_test(test_config_limits_match_settings),
+		cmocka_unit_test(test_admin_confirm_as_is_usage),
 	};
 	return cmocka_run_group_tests_name("api_cli", tests, setup, teardown);
 }

@@ -22,7 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,6 +134,10 @@ static const char *error_field(const struct response *r)
 {
 	return json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
 }
+
+/* The 401 message of staff routes (src/core/errors.def), in both languages. */
+#define STAFF_401_ID "Nama pengguna atau kata sandi salah, atau sesi telah berakhir."
+#define STAFF_401_EN "Wrong username or password, or the session has ended."
 
 static const char *error_message(const struct response *r)
 {
@@ -1238,6 +1245,10 @@ static void test_json_field_rules(void **state)
 		{ "{\"phone\":\"+1 234 567\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"+1234567890123456\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"0812 3456 789x\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		/* with +, the national rules too: no country code starts with 0, no second trunk 0 */
+		{ "{\"phone\":\"+0812345678\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		{ "{\"phone\":\"+62 00812 3456 789\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
+		{ "{\"phone\":\"+62 812\"}", 0, 0, 0, 0, 0, 400, "invalid_field", "phone" },
 		{ "{\"phone\":\"+62 812 3456 7890 ext 5\"}", 0, 0, 0, 0, 0, 400, "invalid_field",
 		  "phone" },
 		/* name, email */
@@ -1455,6 +1466,54 @@ static void test_json_boundaries_accepted(void **state)
 	free(email);
 }
 
+/* A message of max_message_chars code points of 4-byte UTF-8 (80000 bytes with the default
+ * 20000) fits, in JSON (raw or as \\u escapes, 12 bytes a character) and as a multipart field;
+ * the 413 comes only from real excess, and one character too many is a 400. */
+static void test_long_messages_fit(void **state)
+{
+	(void)state;
+	char *emoji = repeat("\xf0\x9f\x99\x82", 20000, NULL); /* 20000 code points */
+	json_t *sent = json_pack("{s:s, s:s, s:s}", "category", "lainnya", "message", emoji,
+	                         "involved", "Dinas Pekerjaan Umum");
+	char *raw = json_dumps(sent, JSON_COMPACT);
+	char *escaped = json_dumps(sent, JSON_COMPACT | JSON_ENSURE_ASCII);
+	assert_true(strlen(escaped) > 240000);
+	struct rep rep = { .label = "20000 emoji in JSON" };
+	submit_ok(NULL, raw, &rep);
+	json_t *v = report_of(&rep, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "content"),
+	                                                      "message")), emoji);
+	json_decref(v);
+	free(rep.token);
+	free(rep.csrf);
+	submit_ok(NULL, escaped, NULL);
+	const struct mpart parts[] = {
+		FIELD("category", "lainnya"),
+		FIELD("message", emoji),
+		FIELD("involved", "Dinas Pekerjaan Umum"),
+	};
+	struct response r;
+	submit_multipart_on(&srv, parts, 3, &r);
+	assert_status(&r, 201);
+	response_free(&r);
+	/* one more is the message's own 400, not a 413 */
+	char *over = repeat("\xf0\x9f\x99\x82", 20001, NULL);
+	char *b = J("{s:s, s:s}", "category", "lainnya", "message", over);
+	call(&srv, "POST", "/api/v1/reports", NULL, b, &r);
+	expect_error(&r, 400, "invalid_field", "message");
+	response_free(&r);
+	free(b);
+	const struct mpart over_parts[] = { FIELD("category", "lainnya"), FIELD("message", over) };
+	submit_multipart_on(&srv, over_parts, 2, &r);
+	expect_error(&r, 400, "invalid_field", "message");
+	response_free(&r);
+	free(over);
+	free(raw);
+	free(escaped);
+	json_decref(sent);
+	free(emoji);
+}
+
 static void test_phone_normalization(void **state)
 {
 	(void)state;
@@ -1463,6 +1522,10 @@ static void test_phone_normalization(void **state)
 		{ "62 (812) 3456-789", "+628123456789" },
 		{ "+1 (415) 555-0100", "+14155550100" },
 		{ "+1234 5678", "+12345678" }, /* 8 digits: the fewest */
+		/* +62 takes the subscriber number without the trunk 0; a stray 0 is dropped */
+		{ "+62 812-3456-789", "+628123456789" },
+		{ "+62 0812 3456 789", "+628123456789" },
+		{ "+62 (0)812 3456 789", "+628123456789" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *b = J("{s:s, s:s, s:s}", "category", "lainnya", "message", MSG_OK, "phone",
@@ -1514,6 +1577,10 @@ static void test_receipt_login(void **state)
 				assert_non_null(strcasestr(c, "HttpOnly"));
 				assert_non_null(strcasestr(c, "SameSite=Strict"));
 				assert_non_null(strcasestr(c, "Path=/"));
+				/* a session cookie: the 20-minute idle rule is the server's, so no fixed
+				 * lifetime may end an active session */
+				assert_null(strcasestr(c, "Max-Age"));
+				assert_null(strcasestr(c, "Expires"));
 			}
 		}
 		if (!cookie)
@@ -2133,6 +2200,23 @@ static void test_reporter_files(void **state)
 	http_post_multipart(&srv, "/api/v1/reporter/files", hv, empty, 1, 30000, &r);
 	expect_error(&r, 400, "invalid_field", "evidence");
 	response_free(&r);
+	/* multipart only: a JSON body can carry no file, so its 415 lists multipart alone */
+	static const char *const json_types[] = { "application/json",
+	                                          "application/json; charset=utf-8", NULL };
+	for (size_t i = 0; json_types[i]; i++) {
+		char ctype[80];
+		snprintf(ctype, sizeof ctype, "Content-Type: %s", json_types[i]);
+		const char *hj[] = { auth, ctype, NULL };
+		http_post(&srv, "/api/v1/reporter/files", hj, "{\"keep_metadata\":true}", &r);
+		expect_error(&r, 415, "unsupported_type", NULL);
+		json_t *acc = json_object_get(json_object_get(r.json, "error"), "accepted");
+		json_t *want = json_pack("[s]", "multipart/form-data");
+		if (!json_equal(acc, want))
+			print_error("accepted: %s\n", r.body);
+		assert_true(json_equal(acc, want));
+		json_decref(want);
+		response_free(&r);
+	}
 	/* by cookie without the CSRF header */
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "Cookie: peluit_reporter=%s", t);
@@ -2407,8 +2491,32 @@ static void test_tokens_do_not_cross(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		http_get_as(&srv, rep_tok, staff_paths[i], &r);
 		expect_error(&r, 401, "unauthenticated", NULL);
+		/* the staff message (errors.def), not the reporter's */
+		assert_string_equal(error_message(&r), STAFF_401_ID);
+		response_free(&r);
+		char en[128];
+		snprintf(en, sizeof en, "%s?lang=en", staff_paths[i]);
+		http_get_as(&srv, rep_tok, en, &r);
+		expect_error(&r, 401, "unauthenticated", NULL);
+		assert_string_equal(error_message(&r), STAFF_401_EN);
 		response_free(&r);
 	}
+	/* a staff session that was logged out: the staff message too */
+	char *gone = staff_login(&srv, "inv1", PW_INV1, NULL);
+	assert_non_null(gone);
+	call(&srv, "POST", "/api/v1/staff/logout", gone, NULL, &r);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	http_get_as(&srv, gone, "/api/v1/staff/me?lang=en", &r);
+	expect_error(&r, 401, "unauthenticated", NULL);
+	assert_string_equal(error_message(&r), STAFF_401_EN);
+	response_free(&r);
+	free(gone);
+	/* reporter routes keep the reporter's message */
+	http_get_as(&srv, staff_tok, "/api/v1/reporter/report?lang=en", &r);
+	expect_error(&r, 401, "unauthenticated", NULL);
+	assert_non_null(strstr(error_message(&r), "receipt code"));
+	response_free(&r);
 	call(&srv, "POST", "/api/v1/staff/logout", rep_tok, NULL, &r);
 	expect_error(&r, 401, "unauthenticated", NULL);
 	response_free(&r);
@@ -2471,6 +2579,109 @@ static bool reporter_line(const char *l)
 {
 	return strstr(l, "/api/v1/report") || strstr(l, "/lapor") || strstr(l, "/cek") ||
 	       strstr(l, "(no route)") || strstr(l, "POST");
+}
+
+/* Sends all n bytes on fd; false when the connection failed. */
+static bool send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Sends the next piece bytes of body every interval seconds for about `seconds`; returns the
+ * new offset. */
+static size_t send_slowly(int fd, const char *body, size_t off, size_t len, size_t piece,
+                          double interval, double seconds)
+{
+	double end = now_seconds() + seconds;
+	while (now_seconds() < end && off + piece < len) {
+		assert_true(send_all(fd, body + off, piece));
+		off += piece;
+		sleep_s(interval);
+	}
+	return off;
+}
+
+/* An upload still arriving is not abandoned: the sweep of abandoned uploads (staged files
+ * older than 10 minutes) counts from the upload's last activity, for every file it staged,
+ * also one finished earlier in the same body. Ages are moved back in the database twice by
+ * 8 minutes, a minute apart: only a file that was marked active in between survives. */
+static void test_slow_upload_not_swept(void **state)
+{
+	(void)state;
+	char *first = repeat("Kronologi kejadian, bagian pertama. ", 3000, NULL); /* 108 KB */
+	char *second = repeat("Rekaman percakapan yang diketik ulang. ", 56000, NULL); /* 2.2 MB */
+	const struct mpart parts[] = {
+		FIELD("category", "pengadaan"),
+		FIELD("message", "Unggahan lambat dari jaringan seluler yang tetap harus diterima."),
+		FILEPART("evidence", "bagian1.txt", "text/plain", first, strlen(first)),
+		FILEPART("evidence", "bagian2.txt", "text/plain", second, strlen(second)),
+	};
+	size_t blen;
+	char *body = multipart_body(parts, 4, &blen);
+	assert_non_null(body);
+	const char *at2 = strstr(body, "bagian2.txt");
+	assert_non_null(at2);
+	long long staged0 = db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL");
+
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port) };
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	char head[512];
+	int hn = snprintf(head, sizeof head,
+	                  "POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	                  MPART_CONTENT_TYPE "\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+	                  srv.port, blen);
+	assert_true(send_all(fd, head, (size_t)hn));
+	/* the fields, the whole first file and three chunks of the second */
+	size_t off = (size_t)(at2 - body) + 3 * 65536;
+	assert_true(send_all(fd, body, off));
+	double until = now_seconds() + 20;
+	while (db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL") < staged0 + 2 &&
+	       now_seconds() < until)
+		sleep_s(0.2);
+	assert_int_equal(db_count(&srv, "SELECT count(*) FROM files WHERE report_id IS NULL"),
+	                 staged0 + 2);
+
+	db_exec(&srv, "UPDATE files SET staged_at = staged_at - 480 WHERE report_id IS NULL");
+	off = send_slowly(fd, body, off, blen, 16384, 2.0, 66);
+	db_exec(&srv, "UPDATE files SET staged_at = staged_at - 480 WHERE report_id IS NULL");
+	/* a sweep runs meanwhile (once a minute) */
+	off = send_slowly(fd, body, off, blen, 16384, 2.0, 66);
+	assert_true(send_all(fd, body + off, blen - off));
+
+	char resp[8192];
+	size_t got = 0;
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	until = now_seconds() + 60;
+	while (got < sizeof resp - 1 && now_seconds() < until && poll(&pf, 1, 1000) >= 0) {
+		if (!(pf.revents & (POLLIN | POLLHUP)))
+			continue;
+		ssize_t n = recv(fd, resp + got, sizeof resp - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	resp[got] = '\0';
+	close(fd);
+	if (strncmp(resp, "HTTP/1.1 201", 12) != 0)
+		print_error("slow upload: %.600s\n", resp);
+	assert_int_equal(strncmp(resp, "HTTP/1.1 201", 12), 0);
+	assert_non_null(strstr(resp, "bagian1.txt"));
+	assert_non_null(strstr(resp, "bagian2.txt"));
+	free(body);
+	free(first);
+	free(second);
 }
 
 static void test_interrupted_upload(void **state)
@@ -2999,6 +3210,7 @@ int main(void)
 		cmocka_unit_test(test_submit_full_and_view),
 		cmocka_unit_test(test_minimal_view_nulls),
 		cmocka_unit_test(test_json_boundaries_accepted),
+		cmocka_unit_test(test_long_messages_fit),
 		cmocka_unit_test(test_phone_normalization),
 		cmocka_unit_test(test_receipt_login),
 		cmocka_unit_test(test_multipart_submit_with_files),
@@ -3018,6 +3230,7 @@ int main(void)
 		cmocka_unit_test(test_reporter_logout),
 		cmocka_unit_test(test_reporter_idle_timeout),
 		cmocka_unit_test(test_interrupted_upload),
+		cmocka_unit_test(test_slow_upload_not_swept),
 		cmocka_unit_test(test_not_accepting_without_reader),
 		cmocka_unit_test(test_rate_limits),
 		cmocka_unit_test(test_no_exact_times_stored),

@@ -1606,6 +1606,27 @@ static void test_recover(void **state)
 	free(tk);
 }
 
+/* /staff/recover is throttled like /staff/login, and its 429 says when to try again. */
+static void test_recover_throttle(void **state)
+{
+	(void)state;
+	struct response r;
+	for (int i = 0; i < 5; i++) {
+		recover_raw("rec-nobody", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", PW_APIINV_3, NULL,
+		            &r);
+		expect_error(&r, 401, "unauthenticated", NULL);
+		response_free(&r);
+	}
+	recover_raw("rec-nobody", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", PW_APIINV_3, NULL, &r);
+	expect_error(&r, 429, "rate_limited", NULL);
+	const char *ra = response_header(&r, "Retry-After");
+	assert_non_null(ra);
+	print_message("Retry-After: %s\n", ra);
+	long wait = strtol(ra, NULL, 10);
+	assert_true(wait >= 1 && wait <= 900);
+	response_free(&r);
+}
+
 static void test_password_change(void **state)
 {
 	(void)state;
@@ -1710,8 +1731,12 @@ static void test_sessions_expired_and_foreign(void **state)
 	db_exec(&srv, "UPDATE sessions SET last_seen = last_seen - 3600 WHERE user_id = "
 	              "(SELECT id FROM users WHERE username = 'act1')");
 	struct response r;
-	http_get_as(&srv, t, "/api/v1/staff/me", &r);
+	http_get_as(&srv, t, "/api/v1/staff/me?lang=en", &r);
 	expect_error(&r, 401, "unauthenticated", NULL);
+	/* the staff message, not the reporter's */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	                                                      "message")),
+	                    "Wrong username or password, or the session has ended.");
 	response_free(&r);
 	forget_token("act1");
 	assert_int_equal(get_me_on(&srv, tok("act1"), NULL), 200);
@@ -2147,6 +2172,47 @@ static void test_settings_changes_show(void **state)
 	assert_true(audit_count("settings.changed", NULL) >= changes + 9);
 }
 
+/* The JSON conventions hold for settings too: an unknown member is ignored, a null one counts
+ * as absent (even one owned by the other role), and instance_name is trimmed first. */
+static void test_settings_json_conventions(void **state)
+{
+	(void)state;
+	struct response r;
+	settings_patch("admin1", "{\"instance_name\":\" \\t Kota Trim  \",\"colour\":\"red\","
+	                         "\"require_totp_admin\":null,\"ack_days\":null}", &r);
+	assert_status(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "instance_name")), "Kota Trim");
+	assert_true(json_is_false(json_object_get(r.json, "require_totp_admin")));
+	assert_int_equal(json_integer_value(json_object_get(r.json, "ack_days")), 7);
+	assert_null(json_object_get(r.json, "colour"));
+	response_free(&r);
+	settings_patch("admin1", "{\"limits\":{\"max_files\":null,\"max_message_chars\":5000,"
+	                         "\"extra\":1}}", &r);
+	assert_status(&r, 200);
+	json_t *lim = json_object_get(r.json, "limits");
+	assert_int_equal(json_integer_value(json_object_get(lim, "max_files")), 10);
+	assert_int_equal(json_integer_value(json_object_get(lim, "max_message_chars")), 5000);
+	assert_null(json_object_get(lim, "extra"));
+	response_free(&r);
+	settings_patch("root1", "{\"instance_name\":null,\"unknown\":[1],\"resolve_days\":91}", &r);
+	assert_status(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "resolve_days")), 91);
+	assert_string_equal(json_string_value(json_object_get(r.json, "instance_name")), "Kota Trim");
+	response_free(&r);
+	/* spaces only is empty after trimming */
+	settings_patch("admin1", "{\"instance_name\":\" \\t \",\"colour\":\"red\"}", &r);
+	expect_error(&r, 400, "invalid_field", "instance_name");
+	response_free(&r);
+	/* back as the later tests expect */
+	settings_patch("admin1", "{\"instance_name\":\"WBS Kota Uji\",\"limits\":{\"max_message_chars\":20000}}",
+	               &r);
+	assert_status(&r, 200);
+	response_free(&r);
+	settings_patch("root1", "{\"resolve_days\":90}", &r);
+	assert_status(&r, 200);
+	response_free(&r);
+}
+
 /* Enrols TOTP for a signed-in account (with its cached token). */
 static void enrol_totp(const char *username)
 {
@@ -2408,6 +2474,7 @@ int main(void)
 		cmocka_unit_test(test_login_throttle),
 		cmocka_unit_test(test_totp_enrol_and_login),
 		cmocka_unit_test(test_recover),
+		cmocka_unit_test(test_recover_throttle),
 		cmocka_unit_test(test_password_change),
 		cmocka_unit_test(test_csrf_with_cookie),
 		cmocka_unit_test(test_sessions_expired_and_foreign),
@@ -2419,6 +2486,7 @@ int main(void)
 		cmocka_unit_test(test_settings_read),
 		cmocka_unit_test(test_settings_owners_and_values),
 		cmocka_unit_test(test_settings_changes_show),
+		cmocka_unit_test(test_settings_json_conventions),
 		cmocka_unit_test(test_require_totp),
 		cmocka_unit_test(test_audit_actions),
 		cmocka_unit_test(test_no_plaintext_secrets),
