@@ -167,18 +167,7 @@ static void tamper(const char *sql)
 
 static long long db_count(const char *sql)
 {
-	char path[160];
-	sqlite3 *db;
-	sqlite3_stmt *q;
-	snprintf(path, sizeof path, "%s/peluit.db", srv.data);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	long long n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return n;
+	return db_value(&srv, sql);
 }
 
 static void submit_report(void)
