@@ -117,22 +117,6 @@ static int count_user(void *arg, const struct store_user *u)
 	return 0;
 }
 
-/* Identity requests this supervisor may decide that wait for a decision (0 when unknown). */
-static int64_t identity_pending(struct request *r)
-{
-	char bad[32];
-	/* A failure only leaves the count out (the home page replaces the error it replied). */
-	json_t *list = staff_listing(r, case_identity_requests, bad);
-	int64_t n = 0;
-	size_t i;
-	const json_t *q;
-	json_array_foreach(json_object_get(list, "items"), i, q)
-		n += json_string_value(json_object_get(q, "state")) &&
-		     !strcmp(json_string_value(json_object_get(q, "state")), "pending");
-	json_decref(list);
-	return n;
-}
-
 void page_staff_home(struct request *r)
 {
 	struct store *st = r->ctx->store;
@@ -165,7 +149,7 @@ void page_staff_home(struct request *r)
 		int n = 0;
 		if (st->users_pending(st->cls, count_user, &n) == STORE_OK)
 			json_object_set_new(ctx, "pending_count", json_integer(n));
-		json_object_set_new(ctx, "identity_count", json_integer(identity_pending(r)));
+		json_object_set_new(ctx, "identity_count", json_integer(case_identity_pending(r)));
 	}
 	staff_page(r, 200, "staff_home", ctx);
 }

@@ -413,6 +413,18 @@ json_t *case_identity_requests(struct request *r)
 	                 "per_page", (json_int_t)per_page, "items", items);
 }
 
+int64_t case_identity_pending(struct request *r)
+{
+	struct store *st = r->ctx->store;
+	struct listing l = { r, json_array() };
+	int rc = st->idreqs_each(st->cls, NULL, "pending", list_idreq, &l);
+	if (l.open)
+		case_close(&l.c);
+	int64_t n = rc == STORE_OK ? (int64_t)json_array_size(l.items) : 0;
+	json_decref(l.items);
+	return n;
+}
+
 /* Supervisors other than the requester who could decide (trusted, not excluded). */
 struct deciders {
 	struct request *r;

@@ -71,6 +71,9 @@ struct outcome case_identity_request(struct request *r, struct case_ctx *c, cons
                                      char id[ID_CHARS + 1]);
 /* The requests this supervisor can see (?state= filters), or NULL after replying. */
 json_t *case_identity_requests(struct request *r);
+/* How many requests wait for a decision among those this supervisor can see (all pages;
+ * 0 when the store fails). */
+int64_t case_identity_pending(struct request *r);
 /* Decides request `rid`; *item: the request as listed. */
 struct outcome case_identity_decide(struct request *r, const char *rid, bool approve,
                                     const char *reason, json_t **item);
