@@ -39,6 +39,8 @@ static const char usage[] =
 /* Staged files of an upload this old that never completed are removed. */
 #define UPLOAD_ABANDONED_SECONDS (10 * 60)
 
+static time_t planned; /* when the planner's statistics were last refreshed */
+
 /* Once a minute: expired sessions go, the audit head is signed when it moved; once an hour
  * the reporter-originated audit entries are appended as a batch without times. */
 static void upkeep(struct store *st, const struct instance_keys *keys, struct trust *trust,
@@ -70,7 +72,6 @@ static void upkeep(struct store *st, const struct instance_keys *keys, struct tr
 		         (long long)swept);
 	if (st->reporter_session_purge(st->cls, now - REPORTER_IDLE_SECONDS) != STORE_OK)
 		log_error("upkeep: could not purge expired reporter sessions");
-	static time_t planned;
 	if (st->optimize && now - planned >= 3600) { /* the planner's statistics, hourly */
 		st->optimize(st->cls);
 		planned = now;
@@ -142,8 +143,10 @@ static int serve(const struct config *cfg)
 			sigaddset(&stop, SIGTERM);
 			struct timespec tick = { UPKEEP_SECONDS, 0 };
 			time_t last_hour = time(NULL);
-			if (st->optimize)
+			if (st->optimize) { /* at start, then hourly in upkeep */
 				st->optimize(st->cls);
+				planned = time(NULL);
+			}
 			int sig;
 			while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
 				upkeep(st, &keys, &trust, cfg->data_dir, srv, &last_hour);

@@ -188,17 +188,28 @@ struct outcome case_note(struct request *r, struct case_ctx *c, const char *body
 
 /* ---- grants ---- */
 
-/* Whether the reporter excluded user `id` (the list is under K_report). */
-static bool excluded(struct case_ctx *c, const char *id)
+/* Who the reporter excluded (the list is under K_report), or NULL when it does not open. */
+static json_t *exclusions(struct case_ctx *c)
 {
-	json_t *list = box_open_json(c->rep.exclusions, c->rep.exclusions_len, CASE_K_REPORT(c),
-	                             c->rep.id, "", "reporter", BOX_EXCLUSIONS);
-	bool found = list == NULL; /* unreadable: refuse, as if excluded */
+	return box_open_json(c->rep.exclusions, c->rep.exclusions_len, CASE_K_REPORT(c), c->rep.id,
+	                     "", "reporter", BOX_EXCLUSIONS);
+}
+
+/* Whether `id` is in the list; an unreadable list (NULL) counts everyone as excluded. */
+static bool listed(const json_t *list, const char *id)
+{
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e)
 		if (json_is_string(e) && !strcmp(json_string_value(e), id))
-			found = true;
+			return true;
+	return list == NULL;
+}
+
+static bool excluded(struct case_ctx *c, const char *id)
+{
+	json_t *list = exclusions(c);
+	bool found = listed(list, id);
 	json_decref(list);
 	return found;
 }
@@ -428,7 +439,7 @@ int64_t case_identity_pending(struct request *r)
 /* Supervisors other than the requester who could decide (trusted, not excluded). */
 struct deciders {
 	struct request *r;
-	struct case_ctx *c;
+	json_t *excluded; /* opened once, not per supervisor */
 	const char *requester;
 	int n;
 };
@@ -437,7 +448,7 @@ static int count_decider(void *arg, const struct store_user *u)
 {
 	struct deciders *d = arg;
 	if (!strcmp(u->role, "supervisor") && strcmp(u->id, d->requester) != 0 &&
-	    trust_is_reader(d->r->ctx->trust, d->r->ctx->store, u) && !excluded(d->c, u->id))
+	    trust_is_reader(d->r->ctx->trust, d->r->ctx->store, u) && !listed(d->excluded, u->id))
 		d->n++;
 	return 0;
 }
@@ -483,8 +494,10 @@ struct outcome case_identity_decide(struct request *r, const char *rid, bool app
 		return o;
 	t.c = &c;
 	if (!strcmp(t.q.requester_id, r->user.id)) {
-		struct deciders d = { r, &c, r->user.id, 0 };
-		if (st->readers(st->cls, count_decider, &d) != STORE_OK) {
+		struct deciders d = { r, exclusions(&c), r->user.id, 0 };
+		int rc_readers = st->readers(st->cls, count_decider, &d);
+		json_decref(d.excluded);
+		if (rc_readers != STORE_OK) {
 			case_close(&c);
 			return OUTCOME(ERR_UNAVAILABLE, NULL, NULL);
 		}

@@ -456,37 +456,12 @@ void db_rows(const struct server *s, const char *sql, const char *param,
 
 int server_start(struct server *s, const struct user_spec *users, size_t n_users)
 {
-	memset(s, 0, sizeof *s);
-	s->out_fd = -1;
+	if (server_prepare(s) != 0)
+		return -1;
 	const char *bin = server_bin();
-	if (access(bin, X_OK) != 0) {
-		fprintf(stderr, "harness: %s is not an executable: %s\n", bin, strerror(errno));
-		return -1;
-	}
-	snprintf(s->root, sizeof s->root, "/tmp/peluit-api-XXXXXX");
-	if (!mkdtemp(s->root)) {
-		fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
-		s->root[0] = '\0';
-		return -1;
-	}
-	snprintf(s->data, sizeof s->data, "%s/data", s->root);
-	snprintf(s->log_path, sizeof s->log_path, "%s/serve.log", s->root);
 	char cli_log[128];
+	int st;
 	snprintf(cli_log, sizeof cli_log, "%s/cli.log", s->root);
-	if (mkdir(s->data, 0700) != 0) {
-		fprintf(stderr, "harness: mkdir %s: %s\n", s->data, strerror(errno));
-		goto fail;
-	}
-	if (db_attach(s) != 0)
-		goto fail;
-
-	char *init_argv[] = { (char *)bin, "init", "--data", s->data, NULL };
-	int st = run_cmd(init_argv, cli_log);
-	if (st != 0) {
-		fprintf(stderr, "harness: `%s init --data %s` exited with %d\n", bin, s->data, st);
-		dump_file("init output", cli_log);
-		goto fail;
-	}
 
 	for (size_t i = 0; i < n_users; i++) {
 		char pw[128];
